@@ -27,7 +27,7 @@ test: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 bench: install
-	HF_HUB_OFFLINE=1 $(BIN)/python bench/run.py
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.run
 
 clean:
 	rm -rf .claimgraph .pytest_cache .hypothesis

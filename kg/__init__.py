@@ -1,0 +1,1 @@
+"""ClaimGraph knowledge graph: ontology, deterministic IRIs, model-to-RDF mapping, store, SPARQL, projections."""

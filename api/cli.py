@@ -1,0 +1,197 @@
+"""The `kg` command: ingest sources, inspect and query the graph, export it, score claim extraction."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.settings import Settings
+from ingest.errors import SourceError
+
+app = typer.Typer(help="ClaimGraph: a static analyser for numeric claims in ML research text.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+
+StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Store directory (default: $CLAIMGRAPH_STORE_PATH or .claimgraph/store).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs instead of a table.")]
+EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld")
+
+
+def _settings(store: Path | None) -> Settings:
+    settings = Settings()
+    return settings.model_copy(update={"store_path": store}) if store else settings
+
+
+def _open_store(settings: Settings):
+    from kg.store import OxigraphStore
+
+    return OxigraphStore(settings.store_path)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories (default: seeds/).")] = None,
+    store: StoreOption = None,
+    vocabulary: Annotated[Optional[list[Path]], typer.Option("--vocabulary", help="Extra vocabulary JSON file(s).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Read source files into the graph; each file replaces its own named graph in one transaction."""
+    from ingest.sources import find_source_files
+    from ingest.vocabulary import load_vocabulary
+    from kg.load import load_sources
+
+    settings = _settings(store)
+    try:
+        files = find_source_files(paths or [settings.seeds_path])
+        if not files:
+            raise _fail(f"no source files found in {', '.join(str(p) for p in paths or [settings.seeds_path])}")
+        words = load_vocabulary([*settings.vocabulary_paths, *(vocabulary or [])])
+        graph = _open_store(settings)
+        with _progress(disable=as_json) as progress:
+            task = progress.add_task("reading", total=len(files))
+            summary = load_sources(graph, files, words, on_file=lambda path: progress.update(task, advance=1, description=path.name))
+    except SourceError as error:
+        raise _fail(str(error)) from error
+    if as_json:
+        print(json.dumps(summary.model_dump(mode="json"), indent=2))
+        return
+    table = Table(title=f"Ingested into {settings.store_path}")
+    for column in ("file", "format", "documents", "papers", "entities", "mentions", "claims", "triples"):
+        table.add_column(column, justify="left" if column in ("file", "format") else "right")
+    for row in summary.files:
+        table.add_row(row.file, row.format, *(str(v) for v in (row.documents, row.papers, row.entities, row.mentions, row.claims, row.triples)))
+    console.print(table)
+    console.print(f"{summary.seconds:.2f} s")
+
+
+def _progress(disable: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=errors, disable=disable or not errors.is_terminal, transient=True,
+    )
+
+
+@app.command()
+def stats(store: StoreOption = None, as_json: JsonOption = False) -> None:
+    """Counts of documents, papers (by source file), entities (by type), claims and triples."""
+    from kg.stats import graph_stats
+
+    result = graph_stats(_open_store(_settings(store)))
+    if as_json:
+        print(json.dumps(result.model_dump(mode="json"), indent=2))
+        return
+    table = Table(title="ClaimGraph", show_header=False)
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for label, value in (("documents", result.documents), ("papers", result.papers), ("claims", result.claims), ("triples", result.triples)):
+        table.add_row(label, str(value))
+    for source, count in sorted(result.papers_by_source.items()):
+        table.add_row(f"  papers in {source}", str(count))
+    for kind, count in sorted(result.entities_by_type.items()):
+        table.add_row(f"  entities: {kind}", str(count))
+    console.print(table)
+
+
+@app.command()
+def sparql(
+    query: Annotated[Optional[str], typer.Argument(help="A SPARQL query.")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run a SPARQL query over the union of all named graphs."""
+    from kg.sparql import QueryError, run_query
+
+    if (query is None) == (file is None):
+        raise _fail("give a query or --file, not both or neither")
+    text = query if query is not None else _read_query(file)  # type: ignore[arg-type]
+    try:
+        result = run_query(_open_store(_settings(store)), text)
+    except QueryError as error:
+        raise _fail(str(error)) from error
+    if as_json or result.kind != "select":
+        print(result.as_json() if as_json else result.as_text())
+        return
+    table = Table(*result.variables)
+    for row in result.rows:
+        table.add_row(*("" if cell is None else cell for cell in row))
+    console.print(table)
+    console.print(f"{len(result.rows)} row(s)")
+
+
+def _read_query(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8")
+    except OSError as error:
+        raise _fail(f"{file}: cannot read query: {error.strerror}") from error
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", help="ttl | nt | nq | trig | jsonld")] = "ttl",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write to this file instead of standard output.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Serialise the whole graph (named graphs kept in nq, trig and jsonld)."""
+    if format not in EXPORT_FORMATS:
+        raise _fail(f"unknown format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    graph = _open_store(_settings(store))
+    if out is None:
+        graph.serialize(format, sys.stdout.buffer)
+        return
+    with out.open("wb") as sink:
+        graph.serialize(format, sink)
+    errors.print(f"wrote {out}")
+
+
+@app.command()
+def remove(source: Annotated[str, typer.Argument(help="Source file name, e.g. 000_ece389bdadead4ee.txt")], store: StoreOption = None) -> None:
+    """Remove one source file's named graph."""
+    from kg.iris import graph_iri
+
+    graph = _open_store(_settings(store))
+    if graph_iri(source) not in set(graph.graphs()):
+        raise _fail(f"{source}: not in the store")
+    graph.remove_graph(graph_iri(source))
+    console.print(f"removed {source}")
+
+
+@app.command("eval-claims")
+def eval_claims(
+    gold: Annotated[Path, typer.Argument(help="Hand-labelled claims (the dev_claims.json schema).")],
+    seeds: Annotated[Optional[Path], typer.Option("--seeds", help="Directory holding the files the gold set names.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Precision and recall of claim extraction against a labelled set (matched on span overlap and value)."""
+    from ingest.evaluation import score_claims
+    from ingest.pipeline import read_sources
+    from ingest.sources import find_source_files
+    from ingest.vocabulary import load_vocabulary
+
+    settings = Settings()
+    try:
+        results = read_sources(find_source_files([seeds or settings.seeds_path]), load_vocabulary(settings.vocabulary_paths))
+        texts = {p.name: p.read_text(encoding="utf-8") for p in find_source_files([seeds or settings.seeds_path])}
+        score = score_claims(gold, {r.source.name: (texts[r.source.name], r.claims) for r in results})
+    except SourceError as error:
+        raise _fail(str(error)) from error
+    if as_json:
+        print(json.dumps({k: v for k, v in score.model_dump(mode="json").items() if k in ("precision", "recall", "f1", "gold", "predicted", "matched")}))
+        return
+    table = Table(title=f"Claim extraction against {gold.name}")
+    for column in ("precision", "recall", "f1", "gold", "predicted", "matched"):
+        table.add_column(column, justify="right")
+    table.add_row(f"{score.precision:.3f}", f"{score.recall:.3f}", f"{score.f1:.3f}", str(score.gold), str(score.predicted), str(score.matched))
+    console.print(table)

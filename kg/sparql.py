@@ -1,0 +1,143 @@
+"""Named SPARQL queries over the union of per-file graphs, QueryError, and literal-to-Python conversion."""
+
+from __future__ import annotations
+
+from pyoxigraph import Literal
+
+from kg.ontology import PREFIXES
+
+PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
+
+
+class QueryError(ValueError):
+    """A SPARQL query or update was rejected; ``message`` is the engine's own (parser position included)."""
+
+    def __init__(self, message: str, sparql: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.sparql = sparql
+
+
+def _named(body: str) -> str:
+    return PROLOGUE + body.strip() + "\n"
+
+
+DOCUMENT_TYPES = "VALUES ?type { cg:Article cg:ListingEntry cg:ArxivAbstract }"
+ENTITY_TYPES = "VALUES ?type { cg:Paper cg:Model cg:Technique cg:Benchmark cg:Organisation cg:Hardware }"
+
+# Counts use DISTINCT because a node described in two files' graphs shows up twice in the union.
+COUNT_DOCUMENTS = _named(f"SELECT (COUNT(DISTINCT ?doc) AS ?n) WHERE {{ {DOCUMENT_TYPES} ?doc a ?type }}")
+COUNT_PAPERS = _named("SELECT (COUNT(DISTINCT ?paper) AS ?n) WHERE { ?paper a cg:Paper }")
+COUNT_CLAIMS = _named("SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a cg:Claim }")
+COUNT_TRIPLES = _named("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+PAPERS_BY_SOURCE = _named("""
+SELECT ?source (COUNT(DISTINCT ?paper) AS ?n) WHERE {
+  GRAPH ?g { ?file a cg:SourceFile ; dcterms:identifier ?source . ?paper a cg:Paper }
+} GROUP BY ?source
+""")
+ENTITIES_BY_TYPE = _named(f"""
+SELECT ?type (COUNT(DISTINCT ?entity) AS ?n) WHERE {{ {ENTITY_TYPES} ?entity a ?type }} GROUP BY ?type
+""")
+
+ENTITIES = _named(f"""
+SELECT DISTINCT ?entity ?type ?key ?name WHERE {{
+  {ENTITY_TYPES} ?entity a ?type ; dcterms:identifier ?key ; rdfs:label ?name
+}}
+""")
+ENTITY_ALIASES = _named("SELECT DISTINCT ?entity ?alias WHERE { ?entity skos:altLabel ?alias }")
+ENTITY_FACTS = _named("""
+SELECT DISTINCT ?entity ?name ?value WHERE { ?entity cg:hasFact ?fact . ?fact cg:factName ?name ; cg:factValue ?value }
+""")
+
+
+def _span(var: str) -> str:
+    # a span's two selectors carry disjoint properties, so these two patterns never cross-multiply
+    return f"?{var} oa:hasSelector [ oa:start ?{var}Start ; oa:end ?{var}End ] , [ oa:exact ?{var}Exact ] ."
+
+
+CLAIMS_TEMPLATE = f"""
+SELECT DISTINCT ?claim ?id ?doc ?kind ?quantity ?expression ?subject ?target ?targetText ?benchmark
+  ?span ?spanStart ?spanEnd ?spanExact ?sent ?sentStart ?sentEnd ?sentExact
+  ?qty ?qtyStart ?qtyEnd ?qtyExact ?value ?low ?high ?unit ?comparator ?precision ?inWords
+WHERE {{
+  %(filter)s
+  ?claim a cg:Claim ; dcterms:identifier ?id ; prov:wasDerivedFrom ?doc ; cg:claimKind ?kind ;
+         cg:quantityKind ?quantity ; cg:hasSpan ?span ; cg:inSentence/cg:hasSpan ?sent .
+  {_span("span")}
+  {_span("sent")}
+  OPTIONAL {{ ?claim cg:quantitySpan ?qty . {_span("qty")} }}
+  OPTIONAL {{ ?claim cg:expression ?expression }}
+  OPTIONAL {{ ?claim cg:subject ?subject }}
+  OPTIONAL {{ ?claim cg:comparisonTarget ?target }}
+  OPTIONAL {{ ?claim cg:targetText ?targetText }}
+  OPTIONAL {{ ?claim cg:benchmark ?benchmark }}
+  OPTIONAL {{ ?claim cg:value ?value }}
+  OPTIONAL {{ ?claim cg:lowValue ?low }}
+  OPTIONAL {{ ?claim cg:highValue ?high }}
+  OPTIONAL {{ ?claim cg:unit ?unit }}
+  OPTIONAL {{ ?claim cg:comparator ?comparator }}
+  OPTIONAL {{ ?claim cg:precision ?precision }}
+  OPTIONAL {{ ?claim cg:inWords ?inWords }}
+}} ORDER BY ?id
+"""
+
+
+def claims_query(document: str | None = None) -> str:
+    """The CLAIMS query, restricted to one document IRI when given (our IRIs never contain '>')."""
+    return _named(CLAIMS_TEMPLATE % {"filter": f"VALUES ?doc {{ <{document}> }}" if document else ""})
+
+
+SENTENCE_MENTIONS = _named("SELECT DISTINCT ?sentence ?entity WHERE { ?m a cg:Mention ; cg:refersTo ?entity ; cg:inSentence ?sentence }")
+DOCUMENT_MENTIONS = _named("SELECT DISTINCT ?doc ?entity WHERE { ?doc cg:mentions ?entity }")
+# Who cites: the papers a citing document presents, or the document itself when it presents none (articles).
+CITATIONS = _named("""
+SELECT DISTINCT ?citing ?cited WHERE {
+  ?doc cg:cites ?cited .
+  OPTIONAL { ?doc schema:about ?paper }
+  BIND(COALESCE(?paper, ?doc) AS ?citing)
+  FILTER(?citing != ?cited)
+}
+""")
+NODE_LABELS = _named("""
+SELECT ?node (SAMPLE(?t) AS ?type) (SAMPLE(COALESCE(?label, ?title, ?arxiv)) AS ?name) WHERE {
+  ?node a ?t .
+  VALUES ?t { cg:Paper cg:Model cg:Technique cg:Benchmark cg:Organisation cg:Hardware
+              cg:Article cg:ListingEntry cg:ArxivAbstract }
+  OPTIONAL { ?node rdfs:label ?label }
+  OPTIONAL { ?node dcterms:title ?title }
+  OPTIONAL { ?node cg:arxivId ?arxiv }
+} GROUP BY ?node
+""")
+
+NAMED_QUERIES: dict[str, str] = {
+    "count_documents": COUNT_DOCUMENTS,
+    "count_papers": COUNT_PAPERS,
+    "papers_by_source": PAPERS_BY_SOURCE,
+    "entities_by_type": ENTITIES_BY_TYPE,
+    "count_claims": COUNT_CLAIMS,
+    "count_triples": COUNT_TRIPLES,
+    "entities": ENTITIES,
+    "entity_aliases": ENTITY_ALIASES,
+    "entity_facts": ENTITY_FACTS,
+    "claims": claims_query(),
+    "sentence_mentions": SENTENCE_MENTIONS,
+    "document_mentions": DOCUMENT_MENTIONS,
+    "citations": CITATIONS,
+    "node_labels": NODE_LABELS,
+}
+
+_XSD = PREFIXES["xsd"]
+_INTEGERS = {f"{_XSD}{name}" for name in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+_DOUBLES = {f"{_XSD}{name}" for name in ("double", "float", "decimal")}
+
+
+def literal_value(term: Literal) -> str | float | int | bool:
+    """A literal as the Python value it was written from: integers, doubles, booleans, else its text."""
+    datatype = term.datatype.value
+    if datatype in _INTEGERS:
+        return int(term.value)
+    if datatype in _DOUBLES:
+        return float(term.value)
+    if datatype == f"{_XSD}boolean":
+        return term.value in ("true", "1")
+    return term.value
