@@ -47,7 +47,11 @@ class Term:
     value: Decimal
     precision: Decimal
     unit: str | None
-    scaled: bool  # carries a K/M/B/T suffix or a scale word
+    scale: Decimal  # 1, or the K/M/B/T suffix or scale word's factor
+
+    @property
+    def scaled(self) -> bool:
+        return self.scale != 1
 
     @property
     def plain_integer(self) -> bool:
@@ -77,7 +81,7 @@ def read_term(text: str, position: int, limit: int) -> Term | None:
     end, scale = _read_scale(text, numeral.end(), limit)
     if unit is None:
         end, unit = _read_marker(text, end, limit)
-    return Term(start, end, numeral.start(), numeral.end(), value * scale, precision * scale, unit, scale != 1)
+    return Term(start, end, numeral.start(), numeral.end(), value * scale, precision * scale, unit, scale)
 
 
 def _read_scale(text: str, position: int, limit: int) -> tuple[int, Decimal]:

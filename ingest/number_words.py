@@ -33,6 +33,13 @@ CARDINAL_PHRASE = re.compile(
 )
 
 
+# "twice" is a factor when it compares ("twice as long", "twice its size"), not in "made the mistake twice".
+_COMPARED = "as|the|its|their|that|faster|slower|more|fewer|less|larger|smaller|longer|shorter|higher|lower|cheaper"
+
+# "twofold" is a factor before a result word ("twofold speedup"), not in "the details are twofold".
+_FOLD_RESULTS = "speedup|speed-up|increase|improvement|reduction|faster|fewer|less|more|higher|lower|larger|smaller"
+
+
 class WordFactor(NamedTuple):
     pattern: re.Pattern[str]
     value: Decimal
@@ -45,11 +52,11 @@ FACTOR_IDIOMS = [
     WordFactor(re.compile(r"\b(?:an?|one)\s+orders?\s+of\s+magnitude\b", re.I), Decimal(10), 5.0, True),
     WordFactor(re.compile(r"\btwo\s+orders\s+of\s+magnitude\b", re.I), Decimal(100), 50.0, True),
     WordFactor(re.compile(r"\bthree\s+orders\s+of\s+magnitude\b", re.I), Decimal(1000), 500.0, True),
-    WordFactor(re.compile(r"\btwice\b", re.I), Decimal(2), 0.5, False),
-    WordFactor(re.compile(r"\bthrice\b", re.I), Decimal(3), 0.5, False),
+    WordFactor(re.compile(rf"\btwice\b(?=\s+(?:{_COMPARED}))", re.I), Decimal(2), 0.5, False),
+    WordFactor(re.compile(rf"\bthrice\b(?=\s+(?:{_COMPARED}))", re.I), Decimal(3), 0.5, False),
     WordFactor(re.compile(r"\bhalf\b(?=\s+(?:as|the)\b)", re.I), Decimal("0.5"), 0.05, False),
-    WordFactor(re.compile(r"\b(?:two|2)-?fold\b(?=\s+(?:speedup|speed-up|increase|improvement|reduction|faster|fewer|less|more|higher|lower|larger|smaller))", re.I), Decimal(2), 0.5, False),
-    WordFactor(re.compile(r"\b(?:three|3)-?fold\b(?=\s+(?:speedup|speed-up|increase|improvement|reduction|faster|fewer|less|more|higher|lower|larger|smaller))", re.I), Decimal(3), 0.5, False),
+    WordFactor(re.compile(rf"\b(?:two|2)-?fold\b(?=\s+(?:{_FOLD_RESULTS}))", re.I), Decimal(2), 0.5, False),
+    WordFactor(re.compile(rf"\b(?:three|3)-?fold\b(?=\s+(?:{_FOLD_RESULTS}))", re.I), Decimal(3), 0.5, False),
 ]
 
 # A vague amount with a scale word: "several hundred billion tokens"; the value is unknown.
