@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -14,6 +17,9 @@ from rich.table import Table
 
 from api.settings import Settings
 from ingest.errors import SourceError
+
+if TYPE_CHECKING:
+    from kg.store import GraphStore
 
 app = typer.Typer(help="ClaimGraph: a static analyser for numeric claims in ML research text.", no_args_is_help=True)
 console = Console()
@@ -29,10 +35,17 @@ def _settings(store: Path | None) -> Settings:
     return settings.model_copy(update={"store_path": store}) if store else settings
 
 
-def _open_store(settings: Settings):
-    from kg.store import OxigraphStore
+@contextmanager
+def _open_store(settings: Settings) -> Iterator[GraphStore]:
+    """The store for one command, closed afterwards so its on-disk lock is released."""
+    from kg.store import OxigraphStore, StoreError
 
-    return OxigraphStore(settings.store_path)
+    try:
+        store = OxigraphStore(settings.store_path)
+    except StoreError as error:
+        raise _fail(f"{error} (is another `kg` process, such as `kg serve`, holding it?)") from error
+    with store:
+        yield store
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -58,8 +71,7 @@ def ingest(
         if not files:
             raise _fail(f"no source files found in {', '.join(str(p) for p in paths or [settings.seeds_path])}")
         words = load_vocabulary([*settings.vocabulary_paths, *(vocabulary or [])])
-        graph = _open_store(settings)
-        with _progress(disable=as_json) as progress:
+        with _open_store(settings) as graph, _progress(disable=as_json) as progress:
             task = progress.add_task("reading", total=len(files))
             summary = load_sources(graph, files, words, on_file=lambda path: progress.update(task, advance=1, description=path.name))
     except SourceError as error:
@@ -88,7 +100,8 @@ def stats(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Counts of documents, papers (by source file), entities (by type), claims and triples."""
     from kg.stats import graph_stats
 
-    result = graph_stats(_open_store(_settings(store)))
+    with _open_store(_settings(store)) as graph:
+        result = graph_stats(graph)
     if as_json:
         print(json.dumps(result.model_dump(mode="json"), indent=2))
         return
@@ -118,7 +131,8 @@ def sparql(
         raise _fail("give a query or --file, not both or neither")
     text = query if query is not None else _read_query(file)  # type: ignore[arg-type]
     try:
-        result = run_query(_open_store(_settings(store)), text)
+        with _open_store(_settings(store)) as graph:
+            result = run_query(graph, text)
     except QueryError as error:
         raise _fail(str(error)) from error
     if as_json or result.kind != "select":
@@ -147,13 +161,28 @@ def export(
     """Serialise the whole graph (named graphs kept in nq, trig and jsonld)."""
     if format not in EXPORT_FORMATS:
         raise _fail(f"unknown format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
-    graph = _open_store(_settings(store))
+    from kg.store import StoreError
+
+    try:
+        with _open_store(_settings(store)) as graph:
+            _write_export(graph, format, out)
+    except StoreError as error:
+        if isinstance(error.__cause__, BrokenPipeError):  # `kg export | head`: the reader left, nothing is wrong
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        raise _fail(str(error)) from error
+    except OSError as error:
+        raise _fail(f"{out}: cannot write: {error.strerror}") from error
+    if out is not None:
+        errors.print(f"wrote {out}")
+
+
+def _write_export(graph: GraphStore, format: str, out: Path | None) -> None:
     if out is None:
         graph.serialize(format, sys.stdout.buffer)
         return
     with out.open("wb") as sink:
         graph.serialize(format, sink)
-    errors.print(f"wrote {out}")
 
 
 @app.command()
@@ -161,10 +190,10 @@ def remove(source: Annotated[str, typer.Argument(help="Source file name, e.g. 00
     """Remove one source file's named graph."""
     from kg.iris import graph_iri
 
-    graph = _open_store(_settings(store))
-    if graph_iri(source) not in set(graph.graphs()):
-        raise _fail(f"{source}: not in the store")
-    graph.remove_graph(graph_iri(source))
+    with _open_store(_settings(store)) as graph:
+        if graph_iri(source) not in set(graph.graphs()):
+            raise _fail(f"{source}: not in the store")
+        graph.remove_graph(graph_iri(source))
     console.print(f"removed {source}")
 
 
@@ -177,13 +206,14 @@ def eval_claims(
     """Precision and recall of claim extraction against a labelled set (matched on span overlap and value)."""
     from ingest.evaluation import score_claims
     from ingest.pipeline import read_sources
-    from ingest.sources import find_source_files
+    from ingest.sources import find_source_files, read_text
     from ingest.vocabulary import load_vocabulary
 
     settings = Settings()
     try:
-        results = read_sources(find_source_files([seeds or settings.seeds_path]), load_vocabulary(settings.vocabulary_paths))
-        texts = {p.name: p.read_text(encoding="utf-8") for p in find_source_files([seeds or settings.seeds_path])}
+        files = find_source_files([seeds or settings.seeds_path])
+        results = read_sources(files, load_vocabulary(settings.vocabulary_paths))
+        texts = {path.name: read_text(path) for path in files}
         score = score_claims(gold, {r.source.name: (texts[r.source.name], r.claims) for r in results})
     except SourceError as error:
         raise _fail(str(error)) from error

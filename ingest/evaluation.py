@@ -9,8 +9,8 @@ Choices:
   match it when the prediction's span overlaps that occurrence and the values agree within a relative
   tolerance of 1e-6: ``value`` against the prediction's value; ``value_low``/``value_high`` against the
   prediction's range ends; a one-sided bound (only ``value_low`` or only ``value_high``) against the
-  prediction's value. Gold records with no value at all match a prediction with no value (a
-  formula or symbolic claim, or a vague quantity) on overlap alone.
+  prediction's value. Gold records with no value at all (symbolic or vague amounts) match any
+  overlapping prediction: there is no number to compare.
 - Matching is one-to-one and maximal (augmenting paths), so the order of records does not matter.
 - ``digits_only=True`` drops gold records with ``numeral_in_words`` and predictions written in words.
 """
@@ -115,7 +115,7 @@ def _agrees(gold: _Gold, claim: Claim) -> bool:
     value, low, high = (gold.record.get(k) for k in ("value", "value_low", "value_high"))
     quantity = claim.value
     if value is None and low is None and high is None:
-        return quantity is None or (quantity.value is None and quantity.low is None and quantity.high is None)
+        return True  # the annotator gave no number to compare: the overlapping span is the match
     if quantity is None:
         return False
     if value is not None:

@@ -131,14 +131,15 @@ def _cluster_key(members: list[PaperCandidate]) -> str:
 
 
 def paper_records(candidates: list[PaperCandidate], keys: list[str], source: str) -> list[PaperRecord]:
-    """Fold one file's candidates into one record per resolved paper."""
+    """Fold one file's candidates into one record per resolved paper, with the arXiv id any file knows."""
+    arxiv_by_key = {key: c.arxiv_id for c, key in zip(candidates, keys, strict=True) if c.arxiv_id}
     records: dict[str, dict] = {}
     for candidate, key in zip(candidates, keys, strict=True):
         if candidate.source != source:
             continue
         record = records.setdefault(key, {"key": key, "title": None, "arxiv_id": None, "document_ids": [], "bib_numbers": []})
         record["title"] = record["title"] or candidate.title
-        record["arxiv_id"] = record["arxiv_id"] or candidate.arxiv_id
+        record["arxiv_id"] = record["arxiv_id"] or candidate.arxiv_id or arxiv_by_key.get(key)
         if candidate.bib_number is not None:
             record["bib_numbers"].append(candidate.bib_number)
         elif candidate.document_id and candidate.document_id not in record["document_ids"]:

@@ -33,16 +33,26 @@ def _factors(text: str, start: int, end: int) -> list[Quantity]:
     return found
 
 
+# How many of the scale a vague head implies: "several hundred billion" is 2-9 hundred billion.
+_VAGUE_MULTIPLES = {"several": (2, 9), "a few": (2, 9), "a couple of": (2, 3), "tens of": (10, 99),
+                    "hundreds of": (100, 999), "many": (2, 999)}
+
+
 def _vague(text: str, start: int, end: int) -> list[Quantity]:
+    """Vague amounts become the range their words allow, so they can still be compared with numbers."""
     found = []
     for match in VAGUE_AMOUNT.finditer(text, start, end):
         unit, noun_end = unit_after(text, match.end(), end)
         if unit is None:
             continue
-        scale = max(SCALES[word.rstrip("s").lower()] for word in re.findall(r"[a-z]+", match.group().lower())
-                    if word.rstrip("s") in SCALES)
-        found.append(Quantity(span=Span.of(text, match.start(), noun_end), unit=unit,
-                              comparator=Comparator.approx, precision=float(scale / 2), in_words=True))
+        phrase = re.sub(r"\s+", " ", match.group().lower())
+        head = next(h for h in _VAGUE_MULTIPLES if phrase.startswith(h))
+        scale = Decimal(1)
+        for word in re.findall(r"[a-z]+", phrase[len(head):]):
+            scale *= SCALES.get(word.rstrip("s"), Decimal(1))
+        low, high = _VAGUE_MULTIPLES[head]
+        found.append(Quantity(span=Span.of(text, match.start(), noun_end), low=float(low * scale), high=float(high * scale),
+                              unit=unit, comparator=Comparator.range, precision=float(scale / 2), in_words=True))
     return found
 
 

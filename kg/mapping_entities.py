@@ -27,7 +27,8 @@ class EntityIndex:
     def node(self, key: str, context: str) -> NamedNode:
         found = self._nodes.get(key)
         if found is None:
-            raise MappingError(f"{context} names entity key {key!r}, which this file defines neither as entity nor paper")
+            # a dangling key is an ingest bug; an untyped IRI would hide it
+            raise MappingError(f"{context} names entity key {key!r}, defined in this file as neither entity nor paper")
         return found
 
 

@@ -1,10 +1,18 @@
-"""Named SPARQL queries over the union of per-file graphs, QueryError, and literal-to-Python conversion."""
+"""Named SPARQL queries over the union of per-file graphs, QueryError, run_query (materialised results for the
+CLI and API), and literal-to-Python conversion."""
 
 from __future__ import annotations
 
-from pyoxigraph import Literal
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal as Kind
+
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Triple, serialize
 
 from kg.ontology import PREFIXES
+
+if TYPE_CHECKING:  # kg.store imports QueryError from here
+    from kg.store import GraphStore
 
 PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
 
@@ -32,7 +40,7 @@ COUNT_CLAIMS = _named("SELECT (COUNT(DISTINCT ?claim) AS ?n) WHERE { ?claim a cg
 COUNT_TRIPLES = _named("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
 PAPERS_BY_SOURCE = _named("""
 SELECT ?source (COUNT(DISTINCT ?paper) AS ?n) WHERE {
-  GRAPH ?g { ?file a cg:SourceFile ; dcterms:identifier ?source . ?paper a cg:Paper }
+  GRAPH ?g { ?file a cg:SourceFile ; dcterms:identifier ?source . OPTIONAL { ?paper a cg:Paper } }
 } GROUP BY ?source
 """)
 ENTITIES_BY_TYPE = _named(f"""
@@ -53,6 +61,17 @@ SELECT DISTINCT ?entity ?name ?value WHERE { ?entity cg:hasFact ?fact . ?fact cg
 def _span(var: str) -> str:
     # a span's two selectors carry disjoint properties, so these two patterns never cross-multiply
     return f"?{var} oa:hasSelector [ oa:start ?{var}Start ; oa:end ?{var}End ] , [ oa:exact ?{var}Exact ] ."
+
+
+def _values(var: str, iri: str | None) -> str:
+    # our IRIs are percent-encoded and never contain '>', so they can be spliced in
+    return f"VALUES ?{var} {{ <{iri}> }}" if iri is not None else ""
+
+
+def spans_query(span: str | None = None) -> str:
+    """Offsets and text of every span, or of one span IRI."""
+    where = f"{_values('span', span)} ?span a cg:Span . {_span('span')}"
+    return _named(f"SELECT ?span ?spanStart ?spanEnd ?spanExact WHERE {{ {where} }}")
 
 
 CLAIMS_TEMPLATE = f"""
@@ -83,11 +102,13 @@ WHERE {{
 
 
 def claims_query(document: str | None = None) -> str:
-    """The CLAIMS query, restricted to one document IRI when given (our IRIs never contain '>')."""
-    return _named(CLAIMS_TEMPLATE % {"filter": f"VALUES ?doc {{ <{document}> }}" if document else ""})
+    """Every claim with its spans and quantity, or one document IRI's claims."""
+    return _named(CLAIMS_TEMPLATE % {"filter": _values("doc", document)})
 
 
-SENTENCE_MENTIONS = _named("SELECT DISTINCT ?sentence ?entity WHERE { ?m a cg:Mention ; cg:refersTo ?entity ; cg:inSentence ?sentence }")
+SENTENCE_MENTIONS = _named(
+    "SELECT DISTINCT ?sentence ?entity WHERE { ?m a cg:Mention ; cg:refersTo ?entity ; cg:inSentence ?sentence }"
+)
 DOCUMENT_MENTIONS = _named("SELECT DISTINCT ?doc ?entity WHERE { ?doc cg:mentions ?entity }")
 # Who cites: the papers a citing document presents, or the document itself when it presents none (articles).
 CITATIONS = _named("""
@@ -96,6 +117,16 @@ SELECT DISTINCT ?citing ?cited WHERE {
   OPTIONAL { ?doc schema:about ?paper }
   BIND(COALESCE(?paper, ?doc) AS ?citing)
   FILTER(?citing != ?cited)
+}
+""")
+# Spans lacking a selector, or whose quoted text is not as long as their offsets say (a SHACL check done here
+# because pyshacl is too slow for it; see kg/shapes.ttl).
+SPAN_MISMATCHES = _named("""
+SELECT DISTINCT ?span ?start ?end ?exact WHERE {
+  ?span a cg:Span .
+  OPTIONAL { ?span oa:hasSelector ?position . ?position oa:start ?start ; oa:end ?end }
+  OPTIONAL { ?span oa:hasSelector ?quote . ?quote oa:exact ?exact }
+  FILTER (!BOUND(?start) || !BOUND(?exact) || ?end - ?start != STRLEN(?exact))
 }
 """)
 NODE_LABELS = _named("""
@@ -119,11 +150,13 @@ NAMED_QUERIES: dict[str, str] = {
     "entities": ENTITIES,
     "entity_aliases": ENTITY_ALIASES,
     "entity_facts": ENTITY_FACTS,
+    "spans": spans_query(),
     "claims": claims_query(),
     "sentence_mentions": SENTENCE_MENTIONS,
     "document_mentions": DOCUMENT_MENTIONS,
     "citations": CITATIONS,
     "node_labels": NODE_LABELS,
+    "span_mismatches": SPAN_MISMATCHES,
 }
 
 _XSD = PREFIXES["xsd"]
@@ -141,3 +174,69 @@ def literal_value(term: Literal) -> str | float | int | bool:
     if datatype == f"{_XSD}boolean":
         return term.value in ("true", "1")
     return term.value
+
+
+Term = NamedNode | BlankNode | Literal | Triple
+
+
+def _term_json(term: Term) -> dict[str, str]:
+    """A term in the SPARQL 1.1 Query Results JSON format."""
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        if term.language:
+            return {"type": "literal", "value": term.value, "xml:lang": term.language}
+        return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
+    return {"type": "triple", "value": str(term)}
+
+
+@dataclass(frozen=True)
+class QueryOutcome:
+    """A materialised query result: a table for SELECT, a boolean for ASK, N-Triples for CONSTRUCT/DESCRIBE."""
+
+    kind: Kind["select", "ask", "graph"]
+    variables: list[str]
+    rows: list[list[str | None]]  # SELECT cells: an IRI, a literal's lexical form, a blank node id, or None
+    json_text: str  # SPARQL 1.1 JSON results (SELECT, ASK) or JSON-LD (CONSTRUCT, DESCRIBE)
+    text: str  # tab-separated table, "true"/"false", or N-Triples
+
+    def as_json(self) -> str:
+        return self.json_text
+
+    def as_text(self) -> str:
+        return self.text
+
+
+def _select(result: QuerySolutions) -> QueryOutcome:
+    variables = [v.value for v in result.variables]
+    solutions = [[row[v] for v in variables] for row in result]
+    rows = [[None if term is None else term.value for term in row] for row in solutions]
+    bindings = [{v: _term_json(t) for v, t in zip(variables, row) if t is not None} for row in solutions]
+    lines = ["\t".join(f"?{v}" for v in variables), *("\t".join(c or "" for c in row) for row in rows)]
+    return QueryOutcome(
+        kind="select", variables=variables, rows=rows,
+        json_text=json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}),
+        text="\n".join(lines) + "\n",
+    )
+
+
+def run_query(store: GraphStore, sparql: str) -> QueryOutcome:
+    """Run any query form over the union graph and materialise it; QueryError for bad or failing queries."""
+    result = store.query(sparql)
+    try:
+        if isinstance(result, QuerySolutions):
+            return _select(result)
+        if isinstance(result, QueryBoolean):
+            value = bool(result)
+            return QueryOutcome(kind="ask", variables=[], rows=[], json_text=json.dumps({"head": {}, "boolean": value}),
+                                text=str(value).lower())
+        triples = list(result)
+    except (RuntimeError, OSError) as error:  # raised while results stream, e.g. a failing SERVICE call
+        raise QueryError(str(error), sparql) from error
+    return QueryOutcome(
+        kind="graph", variables=[], rows=[],
+        json_text=serialize(triples, format=RdfFormat.JSON_LD).decode(),
+        text=serialize(triples, format=RdfFormat.N_TRIPLES).decode(),
+    )
