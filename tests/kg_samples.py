@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from kg.mapping import store_result
+from kg.store import OxigraphStore
 from ingest.models import (
     BibEntry,
     Citation,
@@ -157,3 +161,12 @@ def listing_result() -> IngestResult:
         claims=[_claim(doc_id, sentence, find(text, "8 experts"), kind=ClaimKind.count, quantity="experts",
                        value=Quantity(span=find(text, "8 experts"), value=8, unit="experts", precision=0.5))],
     )
+
+
+@pytest.fixture
+def store() -> OxigraphStore:
+    """An in-memory store holding the hand-built article and listing."""
+    store = OxigraphStore()
+    store_result(store, article_result())
+    store_result(store, listing_result())
+    return store

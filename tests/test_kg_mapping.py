@@ -30,15 +30,8 @@ from kg.mapping import (
 )
 from kg.ontology import cg, rdf, xsd
 from kg.store import OxigraphStore
+from tests.kg_samples import store  # noqa: F401  (the shared sample-store fixture)
 from tests.kg_samples import ARTICLE_FILE, ENTITIES, article_result, listing_result
-
-
-@pytest.fixture
-def store() -> OxigraphStore:
-    store = OxigraphStore()
-    store_result(store, article_result())
-    store_result(store, listing_result())
-    return store
 
 
 def test_claims_round_trip(store: OxigraphStore) -> None:

@@ -17,6 +17,7 @@ from kg.mapping import result_to_quads, store_result
 from kg.sparql import NAMED_QUERIES, QueryError, run_query
 from kg.stats import graph_stats
 from kg.store import FORMATS, OxigraphStore, StoreError
+from tests.kg_samples import store  # noqa: F401  (the shared sample-store fixture)
 from tests.kg_samples import ARTICLE_FILE, LISTING_FILE, article_result, listing_result
 
 ARTICLE_GRAPH = graph_iri(ARTICLE_FILE)
@@ -25,14 +26,6 @@ ARTICLE_GRAPH = graph_iri(ARTICLE_FILE)
 def contents(store: OxigraphStore) -> set[pyoxigraph.Quad]:
     rows = store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     return {pyoxigraph.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows}
-
-
-@pytest.fixture
-def store() -> OxigraphStore:
-    store = OxigraphStore()
-    store_result(store, article_result())
-    store_result(store, listing_result())
-    return store
 
 
 def test_replace_graph_is_idempotent(store: OxigraphStore) -> None:

@@ -9,20 +9,13 @@ from kg.mapping import store_result
 from kg.sparql import PROLOGUE
 from kg.store import OxigraphStore
 from kg.validation import validate_graph
+from tests.kg_samples import store  # noqa: F401  (the shared sample-store fixture)
 from tests.kg_samples import ARTICLE_FILE, PAPER_KEY, article_result, listing_result
 
 CG = "https://claimgraph.dev/ontology#"
 PAPER = paper_iri(PAPER_KEY)
 CLAIM = claim_iri(article_result().claims[0].id)
 SPAN = span_iri(ARTICLE_FILE, article_result().claims[0].span.start, article_result().claims[0].span.end)
-
-
-@pytest.fixture
-def store() -> OxigraphStore:
-    store = OxigraphStore()
-    store_result(store, article_result())
-    store_result(store, listing_result())
-    return store
 
 
 def test_mapped_results_conform(store: OxigraphStore) -> None:
