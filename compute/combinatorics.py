@@ -24,7 +24,7 @@ class MoeConfig(BaseModel):
     shared: int = 0
 
     @model_validator(mode="after")
-    def _routable(self) -> "MoeConfig":
+    def _routable(self) -> MoeConfig:
         _validate(self.experts, self.active, self.shared)
         return self
 

@@ -4,9 +4,9 @@ with an exact closed form for their parameter count and a checker for closed for
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from math import lcm
 from tokenize import TokenError
-from typing import Sequence
 
 import sympy
 import torch

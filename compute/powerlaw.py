@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 from scipy.optimize import least_squares
+
+from compute.models import Frozen, Interval
 
 DEFAULT_SEED = 0
 INTERVAL_LEVEL = 0.95
@@ -14,16 +15,6 @@ INTERVAL_LEVEL = 0.95
 
 class FitError(ValueError):
     """Data that a power law cannot be fitted to (too few points, non-positive values, mismatched lengths)."""
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Interval(Frozen):
-    low: float
-    high: float
-    level: float = INTERVAL_LEVEL
 
 
 class PowerLawFit(Frozen):

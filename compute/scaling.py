@@ -8,8 +8,9 @@ from enum import Enum
 from pathlib import Path
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
 from scipy.optimize import least_squares
+
+from compute.models import Frozen
 
 DATA_SOURCE = "the mlfoundations/scaling repository (exp_data/models), flattened as described in shared/data/README.md"
 SMALL_MODELS = ("d=96_l=8_h=4", "d=512_l=8_h=4", "d=576_l=24_h=8", "d=1024_l=24_h=8")
@@ -26,10 +27,6 @@ class MissingDataError(FileNotFoundError):
 
 class ScalingDataError(ValueError):
     """The loss table lacks the runs that a fit or a target needs."""
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class RunLoss(Frozen):

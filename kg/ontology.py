@@ -91,26 +91,36 @@ class CG(DefinedNamespace):
     charCount: URIRef
     citedNumber: URIRef
     claimKind: URIRef
+    claimedValue: URIRef
     comparator: URIRef
     expression: URIRef
     factName: URIRef
+    environmentJson: URIRef
     factValue: URIRef
     formula: URIRef
     highValue: URIRef
     inWords: URIRef
     index: URIRef
+    inputsJson: URIRef
     lineCount: URIRef
+    looseTolerance: URIRef
     lowValue: URIRef
     mentionMethod: URIRef
+    message: URIRef
     number: URIRef
     pageDate: URIRef
+    plotJson: URIRef
     precision: URIRef
     quantityKind: URIRef
+    reasonCode: URIRef
+    recomputedHigh: URIRef
+    recomputedLow: URIRef
     recomputedValue: URIRef
     sha256: URIRef
     sourceFormat: URIRef
     targetText: URIRef
     tolerance: URIRef
+    toleranceReason: URIRef
     unit: URIRef
     value: URIRef
     venue: URIRef
