@@ -22,6 +22,12 @@ install: $(STAMP)
 run: install
 	HF_HUB_OFFLINE=1 $(BIN)/kg ingest seeds/
 	$(BIN)/kg stats
+	@echo "Serving the graph (Ctrl-C stops it); open:"
+	@echo "  http://$(HOST):$(PORT)/docs     OpenAPI docs, try every route"
+	@echo "  http://$(HOST):$(PORT)/sparql   SPARQL 1.1 endpoint (GET ?query=, POST)"
+	@echo "  http://$(HOST):$(PORT)/papers   REST look-ups (also /entities, /claims, /documents/{id})"
+	@echo "  http://$(HOST):$(PORT)/stats    counts"
+	HF_HUB_OFFLINE=1 $(BIN)/kg serve --host $(HOST) --port $(PORT)
 
 test: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q

@@ -1,4 +1,5 @@
-"""`make bench` (python -m bench.run): ingest time for the seeds and a synthetic 10,000-abstract corpus, and extractor throughput."""
+"""`make bench` (python -m bench.run): ingest time for the seeds and a synthetic 10,000-abstract corpus, extractor
+throughput, and the query service's latency and throughput (bench/http.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import http
 from bench.synthetic import write_synthetic_dump
 from ingest.claims import extract_claims
 from ingest.entities import extract_entities
@@ -52,6 +54,7 @@ def main() -> None:
         print(f"extractor: {claims} claims at {rate:.0f} claims/s")
     print(f"ratio: synthetic ingest per document / seed ingest per document = "
           f"{(seconds / documents) / (seed_seconds / seed_runs[0][1]):.2f}")
+    http.main()  # the query service: SPARQL over HTTP against the store itself and rdflib
 
 
 if __name__ == "__main__":

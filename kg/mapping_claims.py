@@ -47,9 +47,12 @@ def _add_quantity(sink: QuadSink, node: NamedNode, quantity: Quantity) -> None:
     sink.add(node, cg.inWords, Literal(quantity.in_words))
 
 
-def claims_from_store(store: GraphStore, document_id: str | None = None) -> list[Claim]:
-    """Claims read back from the store (all, or one document's), ordered by id."""
-    query = claims_query(document_iri(document_id) if document_id is not None else None)
+def claims_from_store(
+    store: GraphStore, document_id: str | None = None, claim_ids: list[str] | None = None
+) -> list[Claim]:
+    """Claims read back from the store (all, one document's, or those with these ids), ordered by id."""
+    chosen = [claim_iri(claim_id) for claim_id in claim_ids] if claim_ids is not None else None
+    query = claims_query(document_iri(document_id) if document_id is not None else None, chosen)
     return [_claim(row) for row in store.query(query)]
 
 

@@ -101,9 +101,10 @@ WHERE {{
 """
 
 
-def claims_query(document: str | None = None) -> str:
-    """Every claim with its spans and quantity, or one document IRI's claims."""
-    return _named(CLAIMS_TEMPLATE % {"filter": _values("doc", document)})
+def claims_query(document: str | None = None, claims: list[str] | None = None) -> str:
+    """Every claim with its spans and quantity, or one document IRI's claims, or the claims with these IRIs."""
+    chosen = "VALUES ?claim { %s }" % " ".join(f"<{iri}>" for iri in claims) if claims is not None else ""
+    return _named(CLAIMS_TEMPLATE % {"filter": _values("doc", document) + chosen})
 
 
 SENTENCE_MENTIONS = _named(

@@ -120,10 +120,39 @@ class OxigraphStore:
     def graphs(self) -> list[str]:
         return sorted(graph.value for graph in self._store.named_graphs())
 
-    def query(self, sparql: str, use_union_default: bool = True) -> QueryResult:
+    @classmethod
+    def in_memory_copy(cls, source: OxigraphStore) -> OxigraphStore:
+        """A new in-memory store holding every quad of ``source`` (~0.7 s per 100k quads)."""
+        copy = cls()
+        try:
+            copy._store.bulk_extend(source._store.quads_for_pattern(None, None, None, None))
+        except OSError as error:
+            raise StoreError(f"cannot copy the store at {source.path} into memory: {error}") from error
+        return copy
+
+    def query(
+        self,
+        sparql: str,
+        use_union_default: bool = True,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> QueryResult:
+        """Run a query. Naming ``default_graph`` or ``named_graphs`` (the SPARQL Protocol's default-graph-uri and
+        named-graph-uri) makes the dataset exactly those graphs, the other part left empty when not named."""
+        if default_graph is None and named_graphs is None:
+            dataset = {"use_default_graph_as_union": use_union_default}
+        else:
+            try:
+                dataset = {
+                    "default_graph": [NamedNode(iri) for iri in default_graph or ()],
+                    "named_graphs": [NamedNode(iri) for iri in named_graphs or ()],
+                }
+            except ValueError as error:
+                raise QueryError(f"invalid graph IRI: {error}", sparql) from error
         try:
             # Default prefixes (cg:, oa:, prov:, ...) need no PREFIX lines, and parser positions stay the user's own.
-            return self._store.query(sparql, use_default_graph_as_union=use_union_default, prefixes=PREFIXES)
+            return self._store.query(sparql, prefixes=PREFIXES, **dataset)
         except SyntaxError as error:
             raise QueryError(str(error), sparql) from error
         except OSError as error:
@@ -139,7 +168,7 @@ class OxigraphStore:
     def update(self, sparql: str) -> None:
         try:
             with self._write_lock:
-                self._store.update(sparql)
+                self._store.update(sparql, prefixes=PREFIXES)  # the same predeclared prefixes as queries
         except SyntaxError as error:
             raise QueryError(str(error), sparql) from error
         except RuntimeError as error:  # evaluation errors, e.g. DROP of a missing graph without SILENT

@@ -21,3 +21,34 @@ def vocabulary():
     from ingest.vocabulary import load_vocabulary
 
     return load_vocabulary()
+
+
+@pytest.fixture(scope="session")
+def seed_store_path(tmp_path_factory: pytest.TempPathFactory, seed_paths: list[Path], vocabulary) -> Path:
+    """An on-disk store holding the real seeds, ingested once per session (~4 s) and closed again."""
+    from kg.load import load_sources
+    from kg.store import OxigraphStore
+
+    path = tmp_path_factory.mktemp("api") / "store"
+    with OxigraphStore(path) as store:
+        load_sources(store, seed_paths, vocabulary)
+    return path
+
+
+@pytest.fixture(scope="session")
+def api_settings(seed_store_path: Path):
+    """Read-only service settings over the seed store (a read-only app releases the store's lock at start)."""
+    from api.settings import Settings
+
+    return Settings(store_path=seed_store_path)
+
+
+@pytest.fixture(scope="session")
+def client(api_settings):
+    """A TestClient over one read-only app for the whole session."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(api_settings)) as test_client:
+        yield test_client

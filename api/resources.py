@@ -1,0 +1,69 @@
+"""What the service opens in its lifespan: the graph (in memory, mirrored to disk), the query runner, the
+vocabulary for ingesting uploads, and views derived from the graph (the networkx projection), rebuilt after
+writes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import networkx as nx
+
+from api.runner import QueryRunner
+from api.settings import Settings
+from ingest.vocabulary import Vocabulary, load_vocabulary
+from kg.mirror import MirroredStore
+from kg.network import build_projection
+
+T = TypeVar("T")
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Resources:
+    settings: Settings
+    store: MirroredStore
+    runner: QueryRunner
+    vocabulary: Vocabulary | None  # loaded only when writes are enabled
+    write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _views: dict[str, tuple[int, object]] = field(default_factory=dict)
+    _views_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def projection(self) -> nx.Graph:
+        """The entity/citation projection of the current graph (built again once the graph has changed)."""
+        return self._view("projection", lambda: build_projection(self.store))
+
+    def _view(self, name: str, build: Callable[[], T]) -> T:
+        with self._views_lock:
+            generation = self.store.generation
+            cached = self._views.get(name)
+            if cached is None or cached[0] != generation:
+                cached = (generation, build())
+                self._views[name] = cached
+            return cached[1]  # type: ignore[return-value]
+
+    async def write(self, work: Callable[[], T]) -> T:
+        """Writes one at a time, off the event loop; reads go on meanwhile against the last committed graph."""
+        async with self.write_lock:
+            return await asyncio.to_thread(work)
+
+
+@contextmanager
+def open_resources(settings: Settings) -> Iterator[Resources]:
+    writable = settings.write_token is not None
+    store = MirroredStore(settings.store_path, writable=writable)
+    logger.info("graph: %d quads from %s, in memory (%s)", len(store), settings.store_path,
+                "writes enabled" if writable else "read-only")
+    runner = QueryRunner(settings.query_workers, settings.query_timeout_s, settings.max_result_rows,
+                         settings.max_result_bytes)
+    vocabulary = load_vocabulary(settings.vocabulary_paths) if writable else None
+    try:
+        yield Resources(settings=settings, store=store, runner=runner, vocabulary=vocabulary)
+    finally:
+        runner.close()
+        store.close()
