@@ -188,13 +188,34 @@ def _write_export(graph: GraphStore, format: str, out: Path | None) -> None:
 @app.command()
 def remove(source: Annotated[str, typer.Argument(help="Source file name, e.g. 000_ece389bdadead4ee.txt")], store: StoreOption = None) -> None:
     """Remove one source file's named graph."""
+    from compute.mapping import verification_graph_iri
     from kg.iris import graph_iri
 
     with _open_store(_settings(store)) as graph:
         if graph_iri(source) not in set(graph.graphs()):
             raise _fail(f"{source}: not in the store")
         graph.remove_graph(graph_iri(source))
+        graph.remove_graph(verification_graph_iri(source))
     console.print(f"removed {source}")
+
+
+@app.command()
+def serve(
+    host: Annotated[Optional[str], typer.Option("--host", help="Address to listen on (default 127.0.0.1; $CLAIMGRAPH_HOST).")] = None,
+    port: Annotated[Optional[int], typer.Option("--port", help="Port (default 8000; $CLAIMGRAPH_PORT).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Serve the graph over HTTP: SPARQL at /sparql, REST look-ups, OpenAPI docs at /docs (Ctrl-C stops it)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(store)
+    settings = settings.model_copy(update={k: v for k, v in (("host", host), ("port", port)) if v is not None})
+    base = f"http://{settings.host}:{settings.port}"
+    errors.print(f"serving {settings.store_path} at {base}/sparql and {base}/docs "
+                 f"({'writes enabled' if settings.write_token else 'read-only'})", highlight=False)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 
 
 @app.command("eval-claims")
@@ -225,3 +246,14 @@ def eval_claims(
         table.add_column(column, justify="right")
     table.add_row(f"{score.precision:.3f}", f"{score.recall:.3f}", f"{score.f1:.3f}", str(score.gold), str(score.predicted), str(score.matched))
     console.print(table)
+
+
+def _register_feature_commands() -> None:
+    """Commands whose code lives beside their feature, registered on the one `kg` app."""
+    from api.cli_verify import report, verify
+
+    app.command("verify")(verify)
+    app.command("report")(report)
+
+
+_register_feature_commands()
