@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Reference data a verifier may read (never committed); without it those claims stay not_checkable.
+SCALING_RUNS_CSV ?= ../shared/data/overtraining_scaling_runs.csv
 
 .PHONY: install run test bench clean
 
@@ -22,11 +24,14 @@ install: $(STAMP)
 run: install
 	HF_HUB_OFFLINE=1 $(BIN)/kg ingest seeds/
 	$(BIN)/kg stats
+	HF_HUB_OFFLINE=1 $(BIN)/kg verify $(if $(wildcard $(SCALING_RUNS_CSV)),--scaling-runs-csv $(SCALING_RUNS_CSV))
 	@echo "Serving the graph (Ctrl-C stops it); open:"
 	@echo "  http://$(HOST):$(PORT)/docs     OpenAPI docs, try every route"
 	@echo "  http://$(HOST):$(PORT)/sparql   SPARQL 1.1 endpoint (GET ?query=, POST)"
 	@echo "  http://$(HOST):$(PORT)/papers   REST look-ups (also /entities, /claims, /documents/{id})"
 	@echo "  http://$(HOST):$(PORT)/stats    counts"
+	@echo "  http://$(HOST):$(PORT)/reports/verification?format=html   the claim-verification report"
+	@echo "  POST http://$(HOST):$(PORT)/ask   questions answered with checked quotes"
 	HF_HUB_OFFLINE=1 $(BIN)/kg serve --host $(HOST) --port $(PORT)
 
 test: install

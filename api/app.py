@@ -22,7 +22,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import documents, lookup_claims, lookup_documents, lookup_entities, lookup_papers, sparql
+from api import (
+    documents, lookup_claims, lookup_documents, lookup_entities, lookup_papers, qa_routes, sparql, verification_routes,
+)
 from api.problems import install_problem_handlers
 from api.resources import open_resources
 from api.settings import Settings
@@ -32,6 +34,9 @@ DESCRIPTION = """Numeric claims in ML research text, as an RDF graph.
 * **SPARQL** at `/sparql` (SPARQL 1.1 Protocol: GET `?query=`, POST form or `application/sparql-query`;
   results as SPARQL JSON/XML/CSV/TSV or RDF by content negotiation; GET without a query describes the service).
 * **REST** look-ups, paged JSON, or JSON-LD/Turtle with `Accept`.
+* **Verification** reports (`/reports/verification`, `/claims/{id}/verification`) as JSON, Markdown, HTML or SARIF.
+* **Questions** at `/ask` (RAFT-style answers whose quotes are checked against the sources) and RAFT training
+  sets at `/raft/dataset`.
 * Errors are `application/problem+json` (RFC 9457).
 """
 
@@ -47,7 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="ClaimGraph", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings or Settings()
     install_problem_handlers(app)
-    for module in (sparql, lookup_papers, lookup_entities, lookup_claims, lookup_documents, documents):
+    # verification_routes before lookup_claims: "/claims/{id:path}" would otherwise swallow ".../verification"
+    for module in (sparql, lookup_papers, lookup_entities, verification_routes, lookup_claims, lookup_documents,
+                   documents, qa_routes):
         app.include_router(module.router)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "DELETE"],
                        allow_headers=["Authorization", "Content-Type", "Accept"])

@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.cli_common import JsonOption, StoreOption, console, errors, fail, open_store, settings_with
 from api.settings import Settings
 from ingest.errors import SourceError
 
@@ -22,35 +20,7 @@ if TYPE_CHECKING:
     from kg.store import GraphStore
 
 app = typer.Typer(help="ClaimGraph: a static analyser for numeric claims in ML research text.", no_args_is_help=True)
-console = Console()
-errors = Console(stderr=True)
-
-StoreOption = Annotated[Optional[Path], typer.Option("--store", help="Store directory (default: $CLAIMGRAPH_STORE_PATH or .claimgraph/store).")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs instead of a table.")]
 EXPORT_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld")
-
-
-def _settings(store: Path | None) -> Settings:
-    settings = Settings()
-    return settings.model_copy(update={"store_path": store}) if store else settings
-
-
-@contextmanager
-def _open_store(settings: Settings) -> Iterator[GraphStore]:
-    """The store for one command, closed afterwards so its on-disk lock is released."""
-    from kg.store import OxigraphStore, StoreError
-
-    try:
-        store = OxigraphStore(settings.store_path)
-    except StoreError as error:
-        raise _fail(f"{error} (is another `kg` process, such as `kg serve`, holding it?)") from error
-    with store:
-        yield store
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 @app.command()
@@ -58,26 +28,31 @@ def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or directories (default: seeds/).")] = None,
     store: StoreOption = None,
     vocabulary: Annotated[Optional[list[Path]], typer.Option("--vocabulary", help="Extra vocabulary JSON file(s).")] = None,
+    index: Annotated[bool, typer.Option("--index/--no-index", help="Update the search index (passages, BM25, embeddings) afterwards.")] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Read source files into the graph; each file replaces its own named graph in one transaction."""
     from ingest.sources import find_source_files
     from ingest.vocabulary import load_vocabulary
     from kg.load import load_sources
+    from kg.search_index import update_search_index
 
-    settings = _settings(store)
+    settings = settings_with(store)
     try:
         files = find_source_files(paths or [settings.seeds_path])
         if not files:
-            raise _fail(f"no source files found in {', '.join(str(p) for p in paths or [settings.seeds_path])}")
+            raise fail(f"no source files found in {', '.join(str(p) for p in paths or [settings.seeds_path])}")
         words = load_vocabulary([*settings.vocabulary_paths, *(vocabulary or [])])
-        with _open_store(settings) as graph, _progress(disable=as_json) as progress:
+        with open_store(settings) as graph, _progress(disable=as_json) as progress:
             task = progress.add_task("reading", total=len(files))
             summary = load_sources(graph, files, words, on_file=lambda path: progress.update(task, advance=1, description=path.name))
+            if index:
+                progress.update(task, description="search index")
+                search = update_search_index(graph, settings)
     except SourceError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     if as_json:
-        print(json.dumps(summary.model_dump(mode="json"), indent=2))
+        print(json.dumps({**summary.model_dump(mode="json"), **({"index": search.model_dump(mode="json")} if index else {})}, indent=2))
         return
     table = Table(title=f"Ingested into {settings.store_path}")
     for column in ("file", "format", "documents", "papers", "entities", "mentions", "claims", "triples"):
@@ -86,6 +61,9 @@ def ingest(
         table.add_row(row.file, row.format, *(str(v) for v in (row.documents, row.papers, row.entities, row.mentions, row.claims, row.triples)))
     console.print(table)
     console.print(f"{summary.seconds:.2f} s")
+    if index:
+        console.print(f"search index: {search.passages} passages, {search.embedded} embedded, {search.reused} reused, "
+                      f"{'dense ' + str(search.model) if search.dense else 'BM25 only: ' + str(search.reason)} ({search.seconds:.1f} s)")
 
 
 def _progress(disable: bool) -> Progress:
@@ -100,7 +78,7 @@ def stats(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Counts of documents, papers (by source file), entities (by type), claims and triples."""
     from kg.stats import graph_stats
 
-    with _open_store(_settings(store)) as graph:
+    with open_store(settings_with(store)) as graph:
         result = graph_stats(graph)
     if as_json:
         print(json.dumps(result.model_dump(mode="json"), indent=2))
@@ -128,13 +106,13 @@ def sparql(
     from kg.sparql import QueryError, run_query
 
     if (query is None) == (file is None):
-        raise _fail("give a query or --file, not both or neither")
+        raise fail("give a query or --file, not both or neither")
     text = query if query is not None else _read_query(file)  # type: ignore[arg-type]
     try:
-        with _open_store(_settings(store)) as graph:
+        with open_store(settings_with(store)) as graph:
             result = run_query(graph, text)
     except QueryError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     if as_json or result.kind != "select":
         print(result.as_json() if as_json else result.as_text())
         return
@@ -149,7 +127,7 @@ def _read_query(file: Path) -> str:
     try:
         return file.read_text(encoding="utf-8")
     except OSError as error:
-        raise _fail(f"{file}: cannot read query: {error.strerror}") from error
+        raise fail(f"{file}: cannot read query: {error.strerror}") from error
 
 
 @app.command()
@@ -160,19 +138,19 @@ def export(
 ) -> None:
     """Serialise the whole graph (named graphs kept in nq, trig and jsonld)."""
     if format not in EXPORT_FORMATS:
-        raise _fail(f"unknown format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+        raise fail(f"unknown format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     from kg.store import StoreError
 
     try:
-        with _open_store(_settings(store)) as graph:
+        with open_store(settings_with(store)) as graph:
             _write_export(graph, format, out)
     except StoreError as error:
         if isinstance(error.__cause__, BrokenPipeError):  # `kg export | head`: the reader left, nothing is wrong
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise typer.Exit(0) from None
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     except OSError as error:
-        raise _fail(f"{out}: cannot write: {error.strerror}") from error
+        raise fail(f"{out}: cannot write: {error.strerror}") from error
     if out is not None:
         errors.print(f"wrote {out}")
 
@@ -191,9 +169,9 @@ def remove(source: Annotated[str, typer.Argument(help="Source file name, e.g. 00
     from compute.mapping import verification_graph_iri
     from kg.iris import graph_iri
 
-    with _open_store(_settings(store)) as graph:
+    with open_store(settings_with(store)) as graph:
         if graph_iri(source) not in set(graph.graphs()):
-            raise _fail(f"{source}: not in the store")
+            raise fail(f"{source}: not in the store")
         graph.remove_graph(graph_iri(source))
         graph.remove_graph(verification_graph_iri(source))
     console.print(f"removed {source}")
@@ -210,7 +188,7 @@ def serve(
 
     from api.app import create_app
 
-    settings = _settings(store)
+    settings = settings_with(store)
     settings = settings.model_copy(update={k: v for k, v in (("host", host), ("port", port)) if v is not None})
     base = f"http://{settings.host}:{settings.port}"
     errors.print(f"serving {settings.store_path} at {base}/sparql and {base}/docs "
@@ -237,7 +215,7 @@ def eval_claims(
         texts = {path.name: read_text(path) for path in files}
         score = score_claims(gold, {r.source.name: (texts[r.source.name], r.claims) for r in results})
     except SourceError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     if as_json:
         print(json.dumps({k: v for k, v in score.model_dump(mode="json").items() if k in ("precision", "recall", "f1", "gold", "predicted", "matched")}))
         return
@@ -250,10 +228,14 @@ def eval_claims(
 
 def _register_feature_commands() -> None:
     """Commands whose code lives beside their feature, registered on the one `kg` app."""
+    from api.cli_ask import ask, eval_qa, export_raft
     from api.cli_verify import report, verify
 
     app.command("verify")(verify)
     app.command("report")(report)
+    app.command("ask")(ask)
+    app.command("export-raft")(export_raft)
+    app.command("eval-qa")(eval_qa)
 
 
 _register_feature_commands()

@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from api.cli_common import IndexOption, JsonOption, StoreOption, console, errors, fail, open_store, settings_with
 from api.settings import Settings
 
 if TYPE_CHECKING:
     from api.ask import Answerer
-
-console = Console()
-errors = Console(stderr=True)
-
-IndexOption = Annotated[Optional[Path], typer.Option("--index", help="Search index directory (default: $CLAIMGRAPH_INDEX_PATH or .claimgraph/index).")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs instead of text.")]
-
-
-def _fail(message: str) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(2)
-
-
-def _settings(index: Path | None) -> Settings:
-    settings = Settings()
-    return settings.model_copy(update={"index_path": index}) if index is not None else settings
 
 
 def _answerer(settings: Settings) -> Answerer:
@@ -42,7 +24,7 @@ def _answerer(settings: Settings) -> Answerer:
     try:
         index = open_search_index(settings)
     except IndexMissing as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     index.warm()
     search = SearchSettings.from_settings(settings)
     return Answerer(index, SourceTexts([settings.seeds_path, search.index_path / "sources"]), settings)
@@ -57,7 +39,7 @@ def ask(
     """Answer a question from the graph with checked quotes, or NOT_IN_CORPUS."""
     from api.ask import AskRequest
 
-    response = _answerer(_settings(index)).ask(AskRequest(question=question, k=k))
+    response = _answerer(settings_with(index=index)).ask(AskRequest(question=question, k=k))
     if as_json:
         print(response.model_dump_json(indent=2))
         return
@@ -71,18 +53,6 @@ def ask(
                   + f"; confidence {meta.confidence:.3f} (threshold {meta.threshold}); {meta.latency_ms:.1f} ms")
 
 
-@contextmanager
-def _store(settings: Settings) -> Iterator[object]:
-    from kg.store import OxigraphStore, StoreError
-
-    try:
-        store = OxigraphStore(settings.store_path)
-    except StoreError as error:
-        raise _fail(f"{error} (is another `kg` process, such as `kg serve`, holding it?)") from error
-    with store:
-        yield store
-
-
 def export_raft(
     out: Annotated[Path, typer.Option("--out", help="Output file (.jsonl or .parquet).")],
     p: Annotated[float, typer.Option("--p", min=0.0, max=1.0, help="Share of records whose context holds the oracle.")] = 0.8,
@@ -92,26 +62,24 @@ def export_raft(
     fmt: Annotated[str, typer.Option("--format", help="hf | completion | chat")] = "hf",
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many questions.")] = None,
     index: IndexOption = None,
-    store: Annotated[Optional[Path], typer.Option("--store", help="Store directory.")] = None,
+    store: StoreOption = None,
 ) -> None:
     """Export a RAFT training set built from the graph's claims (JSONL or Parquet by the file's suffix)."""
     from api.raft import FORMATS, RaftError, build_raft_dataset, write_records
 
     if fmt not in FORMATS:
-        raise _fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    settings = _settings(index)
-    if store is not None:
-        settings = settings.model_copy(update={"store_path": store})
+        raise fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    settings = settings_with(store, index)
     answerer = _answerer(settings)
     try:
-        with _store(settings) as graph:
+        with open_store(settings) as graph:
             records = build_raft_dataset(answerer.index, graph, p=p, distractors=distractors, seed=seed,
                                          chunk_tokens=chunk_tokens, fmt=fmt, texts=answerer.texts, limit=limit)
         write_records(records, out)
     except RaftError as error:
-        raise _fail(str(error)) from error
+        raise fail(str(error)) from error
     except OSError as error:
-        raise _fail(f"{out}: cannot write: {error.strerror}") from error
+        raise fail(f"{out}: cannot write: {error.strerror}") from error
     errors.print(f"wrote {len(records)} records to {out}")
 
 
@@ -126,8 +94,8 @@ def eval_qa(
     try:
         items = load_questions(file)
     except (OSError, ValueError) as error:
-        raise _fail(f"{file}: {error}") from error
-    score, outcomes = evaluate(_answerer(_settings(index)), items)
+        raise fail(f"{file}: {error}") from error
+    score, outcomes = evaluate(_answerer(settings_with(index=index)), items)
     if as_json:
         print(json.dumps(score.model_dump(mode="json")))
         return

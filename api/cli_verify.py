@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-StoreOption = Annotated[Path | None, typer.Option("--store", help="Store directory (default: $CLAIMGRAPH_STORE_PATH or .claimgraph/store).")]
+from api.cli_common import StoreOption, console, errors, fail, open_store, settings_with
+
 CsvOption = Annotated[Path | None, typer.Option(
     "--scaling-runs-csv", envvar="CLAIMGRAPH_SCALING_RUNS_CSV",
     help="Released losses of the over-training runs (arXiv 2403.08540); without it those claims are not checkable.")]
@@ -22,13 +23,12 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Re-run the method behind each claim and write the verifications into the graph (idempotent)."""
-    from api.cli import _open_store, _settings, console
     from compute.registry import VerifyOptions, default_registry
     from compute.run import verify_all
 
-    settings = _settings(store)
-    csv_path = scaling_runs_csv or getattr(settings, "scaling_runs_csv", None)
-    with _open_store(settings) as graph:
+    settings = settings_with(store)
+    csv_path = scaling_runs_csv or settings.scaling_runs_csv
+    with open_store(settings) as graph:
         run = verify_all(graph, default_registry(), VerifyOptions(scaling_runs_csv=csv_path, seed=seed))
     if as_json:
         print(json.dumps(run.summary(), indent=2))
@@ -46,16 +46,15 @@ def report(
     sources: Annotated[Path | None, typer.Option("--sources", help="Where the source files are, for line and column (default: the seeds path).")] = None,
 ) -> None:
     """Render the stored verifications as JSON, Markdown, HTML or SARIF 2.1.0."""
-    from api.cli import _fail, _open_store, _settings, errors
     from api.render import UnknownFormatError, default_renderers
     from compute.report import verification_report
 
-    settings = _settings(store)
+    settings = settings_with(store)
     try:
         renderer = default_renderers().get(format)
     except UnknownFormatError as error:
-        raise _fail(error.args[0]) from error
-    with _open_store(settings) as graph:
+        raise fail(error.args[0]) from error
+    with open_store(settings) as graph:
         text = renderer.render(verification_report(graph, sources or settings.seeds_path))
     if out is None:
         print(text, end="" if text.endswith("\n") else "\n")
@@ -63,5 +62,5 @@ def report(
     try:
         out.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise _fail(f"{out}: cannot write: {error.strerror}") from error
+        raise fail(f"{out}: cannot write: {error.strerror}") from error
     errors.print(f"wrote {out}")

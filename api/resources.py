@@ -1,6 +1,6 @@
 """What the service opens in its lifespan: the graph (in memory, mirrored to disk), the query runner, the
-vocabulary for ingesting uploads, and views derived from the graph (the networkx projection), rebuilt after
-writes."""
+vocabulary for ingesting uploads, the search index and answerer, and views derived from the graph (the networkx
+projection, the verification report), rebuilt after writes."""
 
 from __future__ import annotations
 
@@ -14,11 +14,15 @@ from typing import TypeVar
 
 import networkx as nx
 
+from api.ask import Answerer
 from api.runner import QueryRunner
 from api.settings import Settings
 from ingest.vocabulary import Vocabulary, load_vocabulary
+from compute.report import VerificationReport, verification_report
 from kg.mirror import MirroredStore
 from kg.network import build_projection
+from kg.quotes import SourceTexts
+from kg.search_index import IndexMissing, SearchSettings, open_search_index
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -30,6 +34,8 @@ class Resources:
     store: MirroredStore
     runner: QueryRunner
     vocabulary: Vocabulary | None  # loaded only when writes are enabled
+    answerer: Answerer | None  # None when no search index has been built
+    search_status: str  # "hybrid", or why search is BM25 only or missing: shown by /health
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _views: dict[str, tuple[int, object]] = field(default_factory=dict)
     _views_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -37,6 +43,10 @@ class Resources:
     def projection(self) -> nx.Graph:
         """The entity/citation projection of the current graph (built again once the graph has changed)."""
         return self._view("projection", lambda: build_projection(self.store))
+
+    def verification_report(self) -> VerificationReport:
+        """The report of the stored verifications (built again once the graph has changed)."""
+        return self._view("verifications", lambda: verification_report(self.store, self.settings.seeds_path))
 
     def _view(self, name: str, build: Callable[[], T]) -> T:
         with self._views_lock:
@@ -62,8 +72,23 @@ def open_resources(settings: Settings) -> Iterator[Resources]:
     runner = QueryRunner(settings.query_workers, settings.query_timeout_s, settings.max_result_rows,
                          settings.max_result_bytes)
     vocabulary = load_vocabulary(settings.vocabulary_paths) if writable else None
+    answerer, search_status = open_answerer(settings)
     try:
-        yield Resources(settings=settings, store=store, runner=runner, vocabulary=vocabulary)
+        yield Resources(settings=settings, store=store, runner=runner, vocabulary=vocabulary, answerer=answerer,
+                        search_status=search_status)
     finally:
         runner.close()
         store.close()
+
+
+def open_answerer(settings: Settings) -> tuple[Answerer | None, str]:
+    """The answerer over the on-disk search index, its embedder loaded now rather than on the first question."""
+    try:
+        index = open_search_index(settings)
+    except IndexMissing as error:
+        logger.warning("question answering is off: %s", error)
+        return None, str(error)
+    reason = index.warm()
+    logger.info("search index: %d passages, %s", len(index.passages), reason or "hybrid (BM25 + dense)")
+    sources = SourceTexts([settings.seeds_path, SearchSettings.from_settings(settings).index_path / "sources"])
+    return Answerer(index, sources, settings), f"BM25 only: {reason}" if reason else "hybrid"

@@ -25,3 +25,14 @@ class Settings(BaseSettings):
     max_query_bytes: int = Field(default=256 * 2**10, gt=0)  # a SPARQL query or update text
     max_document_bytes: int = Field(default=4 * 2**20, gt=0)  # a document uploaded with POST /documents
     query_workers: int = Field(default=4, gt=0)  # threads running queries; a query past its deadline keeps one
+    # Verification: the released losses of arXiv 2403.08540 (see shared/data/README.md), never committed here.
+    scaling_runs_csv: Path | None = None
+    # Question answering: the search index (BM25 + dense vectors, on disk) and how answers are made.
+    index_path: Path = Path(".claimgraph/index")
+    embedding_model: str | None = "all-MiniLM-L6-v2"  # a sentence-transformers name or local dir; None: BM25 only
+    embedding_batch_size: int = Field(default=64, gt=0)
+    ask_abstain_threshold: float = 0.40  # below this confidence /ask answers NOT_IN_CORPUS (tuned on the dev set)
+    chat_base_url: str | None = None  # an OpenAI-compatible endpoint; None: extractive answers only
+    chat_model: str | None = None
+    chat_api_key: SecretStr | None = None
+    chat_timeout_s: float = Field(default=30.0, gt=0)

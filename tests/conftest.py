@@ -25,13 +25,16 @@ def vocabulary():
 
 @pytest.fixture(scope="session")
 def seed_store_path(tmp_path_factory: pytest.TempPathFactory, seed_paths: list[Path], vocabulary) -> Path:
-    """An on-disk store holding the real seeds, ingested once per session (~4 s) and closed again."""
+    """An on-disk store holding the real seeds, ingested once per session (~4 s) and closed again, with a
+    BM25-only search index beside it (``<store>/../index``)."""
     from kg.load import load_sources
+    from kg.search_index import SearchSettings, update_search_index
     from kg.store import OxigraphStore
 
     path = tmp_path_factory.mktemp("api") / "store"
     with OxigraphStore(path) as store:
         load_sources(store, seed_paths, vocabulary)
+        update_search_index(store, SearchSettings(index_path=path.parent / "index", embedding_model=None))
     return path
 
 
@@ -40,7 +43,8 @@ def api_settings(seed_store_path: Path):
     """Read-only service settings over the seed store (a read-only app releases the store's lock at start)."""
     from api.settings import Settings
 
-    return Settings(store_path=seed_store_path)
+    return Settings(store_path=seed_store_path, index_path=seed_store_path.parent / "index", embedding_model=None,
+                    seeds_path=SEEDS)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, seed_paths) -> Path:
     path = tmp_path_factory.mktemp("cli") / "store"
-    result = runner.invoke(app, ["ingest", str(seed_paths[0].parent), "--store", str(path), "--json"])
+    result = runner.invoke(app, ["ingest", str(seed_paths[0].parent), "--store", str(path), "--no-index", "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert [f["file"] for f in summary["files"]] == [p.name for p in seed_paths]
@@ -77,9 +77,19 @@ def test_bad_inputs_exit_non_zero_naming_the_file(tmp_path: Path, store: Path) -
     assert unknown.exit_code == 2 and "unknown format" in unknown.stderr
 
 
+def test_ingest_builds_the_search_index_bm25_only_when_the_model_is_missing(tmp_path: Path, seed_paths, monkeypatch) -> None:
+    monkeypatch.setenv("CLAIMGRAPH_EMBEDDING_MODEL", str(tmp_path / "no-such-model"))
+    monkeypatch.setenv("CLAIMGRAPH_INDEX_PATH", str(tmp_path / "index"))
+    result = runner.invoke(app, ["ingest", str(seed_paths[2]), "--store", str(tmp_path / "store"), "--json"])
+    assert result.exit_code == 0, result.output
+    index = json.loads(result.stdout)["index"]
+    assert index["passages"] > 100 and index["dense"] is False and index["reason"]
+    assert (tmp_path / "index" / "manifest.json").is_file()
+
+
 def test_remove_drops_one_source(tmp_path: Path, seed_paths) -> None:
     path = tmp_path / "store"
-    runner.invoke(app, ["ingest", str(seed_paths[2]), str(seed_paths[3]), "--store", str(path), "--json"])
+    runner.invoke(app, ["ingest", str(seed_paths[2]), str(seed_paths[3]), "--store", str(path), "--no-index", "--json"])
     assert runner.invoke(app, ["remove", seed_paths[2].name, "--store", str(path)]).exit_code == 0
     stats = json.loads(runner.invoke(app, ["stats", "--store", str(path), "--json"]).stdout)
     assert set(stats["papers_by_source"]) == {seed_paths[3].name}

@@ -25,7 +25,7 @@ def test_verify_then_report(tmp_path: Path) -> None:
                                                      "2e23 FLOPs of compute."), encoding="utf-8")
     store = str(tmp_path / "store")
     runner = CliRunner()
-    assert runner.invoke(kg, ["ingest", str(seeds), "--store", store, "--json"]).exit_code == 0
+    assert runner.invoke(kg, ["ingest", str(seeds), "--store", store, "--no-index", "--json"]).exit_code == 0
     result = runner.invoke(app, ["verify", "--store", store, "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
