@@ -37,6 +37,9 @@ QUERIES = {
     "point look-up": PROLOGUE + "SELECT ?p ?o WHERE { <https://claimgraph.dev/id/model/dbrx> ?p ?o }",
     "3-pattern join": PROLOGUE + "SELECT ?claim ?value ?name WHERE "
                                  "{ ?claim cg:subject ?entity . ?claim cg:value ?value . ?entity rdfs:label ?name }",
+    # the shape measured in shared/notes/dependencies.md: three patterns and a numeric FILTER
+    "3-pattern join + FILTER": PROLOGUE + "SELECT ?claim ?value ?unit WHERE { ?claim cg:value ?value . "
+                                          "?claim cg:unit ?unit . ?claim cg:subject ?entity FILTER(?value > 10) }",
 }
 
 
