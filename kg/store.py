@@ -84,6 +84,8 @@ class OxigraphStore:
         # RocksDB locks the directory against other processes; this lock covers threads of this one
         self._write_lock = threading.RLock()
         try:
+            if self.path is not None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)  # RocksDB creates the last level only
             self._store = Store(str(self.path)) if self.path is not None else Store()
         except OSError as error:
             raise StoreError(f"cannot open the store at {self.path}: {error}") from error

@@ -171,3 +171,9 @@ def test_stats_count_a_shared_paper_once_overall_and_once_per_file(store: Oxigra
         "Paper": 1, "Model": 2, "Technique": 1, "Benchmark": 1, "Organisation": 1, "Hardware": 1
     }
     assert stats.triples == len(store)
+
+
+def test_opening_creates_missing_parent_directories(tmp_path: Path) -> None:
+    with OxigraphStore(tmp_path / "not" / "yet" / "store") as store:
+        assert len(store) == 0
+    assert (tmp_path / "not" / "yet" / "store").is_dir()
