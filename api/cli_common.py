@@ -36,12 +36,23 @@ def settings_with(store: Path | None = None, index: Path | None = None) -> Setti
 
 @contextmanager
 def open_store(settings: Settings) -> Iterator[GraphStore]:
-    """The store for one command, closed afterwards so its on-disk lock is released."""
+    """The store for one command (embedded, or a SPARQL server by settings), closed afterwards so an on-disk
+    store's lock is released."""
+    from kg.remote_store import SparqlHttpStore
     from kg.store import OxigraphStore, StoreError
 
-    try:
-        store = OxigraphStore(settings.store_path)
-    except StoreError as error:
-        raise fail(f"{error} (is another `kg` process, such as `kg serve` with writes enabled, holding it?)") from error
-    with store:
-        yield store
+    if settings.store_backend == "sparql":
+        store: GraphStore = SparqlHttpStore(settings.sparql_query_url, settings.sparql_update_url,
+                                            settings.sparql_graph_store_url, settings.sparql_timeout_s)
+    else:
+        try:
+            store = OxigraphStore(settings.store_path)
+        except StoreError as error:
+            raise fail(f"{error} (is another `kg` process, such as `kg serve` with writes enabled, holding it?)") from error
+    with store:  # type: ignore[attr-defined]
+        try:
+            yield store
+        except StoreError as error:
+            if isinstance(error.__cause__, BrokenPipeError):
+                raise  # `kg export | head`: the command itself decides what a closed pipe means
+            raise fail(str(error)) from error

@@ -20,6 +20,7 @@ from api.settings import Settings
 from ingest.vocabulary import Vocabulary, load_vocabulary
 from compute.report import VerificationReport, verification_report
 from kg.mirror import MirroredStore
+from kg.store import StoreError
 from kg.network import build_projection
 from kg.quotes import SourceTexts
 from kg.search_index import IndexMissing, SearchSettings, open_search_index
@@ -65,6 +66,9 @@ class Resources:
 
 @contextmanager
 def open_resources(settings: Settings) -> Iterator[Resources]:
+    if settings.store_backend != "oxigraph":
+        raise StoreError("the service serves the embedded store only: the `kg` commands work on a SPARQL server "
+                         "(CLAIMGRAPH_STORE_BACKEND=sparql), `kg serve` does not yet")
     writable = settings.write_token is not None
     store = MirroredStore(settings.store_path, writable=writable)
     logger.info("graph: %d quads from %s, in memory (%s)", len(store), settings.store_path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -12,6 +13,13 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CLAIMGRAPH_")
 
     store_path: Path = Path(".claimgraph/store")  # on-disk pyoxigraph store, so a restart does not re-ingest
+    # "sparql": any SPARQL 1.1 server (Query, Update, Graph Store Protocol) instead of the embedded store; it must
+    # answer over the union of its named graphs (Oxigraph: `oxigraph serve --union-default-graph`).
+    store_backend: Literal["oxigraph", "sparql"] = "oxigraph"
+    sparql_query_url: str = "http://127.0.0.1:7878/query"
+    sparql_update_url: str = "http://127.0.0.1:7878/update"
+    sparql_graph_store_url: str | None = "http://127.0.0.1:7878/store"  # None: replace graphs by SPARQL Update
+    sparql_timeout_s: float = Field(default=60.0, gt=0)
     seeds_path: Path = Path("seeds")
     vocabulary_paths: list[Path] = []  # users' vocabulary files, merged over the shipped one
     host: str = "127.0.0.1"

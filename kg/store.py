@@ -69,6 +69,12 @@ def _ntriples(quads: Iterable[Quad]) -> str:
     return serialize((quad.triple for quad in quads), format=RdfFormat.N_TRIPLES).decode()
 
 
+def rows_of(result: QuerySolutions) -> list[dict[str, str]]:
+    """SELECT rows as {variable: IRI or lexical form}; unbound variables left out."""
+    names = [v.value for v in result.variables]
+    return [{name: term.value for name in names if (term := row[name]) is not None} for row in result]
+
+
 def format_of(name: str) -> RdfFormat:
     try:
         return FORMATS[name]
@@ -164,8 +170,14 @@ class OxigraphStore:
         result = self.query(sparql)
         if not isinstance(result, QuerySolutions):
             raise QueryError("not a SELECT query", sparql)
-        names = [v.value for v in result.variables]
-        return [{name: term.value for name in names if (term := row[name]) is not None} for row in result]
+        return rows_of(result)
+
+    def extend(self, quads: Iterable[Quad]) -> None:
+        """Add quads in one transaction, whatever graphs they are in (a local copy of remote data, say)."""
+        try:
+            self._store.extend(quads)
+        except OSError as error:
+            raise StoreError(f"write failed, store unchanged: {error}") from error
 
     def update(self, sparql: str) -> None:
         try:
