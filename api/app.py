@@ -28,6 +28,7 @@ from api import (
 from api.problems import install_problem_handlers
 from api.resources import open_resources
 from api.settings import Settings
+from api.web import install_web
 
 DESCRIPTION = """Numeric claims in ML research text, as an RDF graph.
 
@@ -38,6 +39,7 @@ DESCRIPTION = """Numeric claims in ML research text, as an RDF graph.
 * **Questions** at `/ask` (RAFT-style answers whose quotes are checked against the sources) and RAFT training
   sets at `/raft/dataset`.
 * Errors are `application/problem+json` (RFC 9457).
+* **Web pages** for people at `/` (dashboard), `/ui/claims`, `/ui/sparql`, `/ui/ask` and more (api/web).
 """
 
 
@@ -56,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (sparql, lookup_papers, lookup_entities, verification_routes, lookup_claims, lookup_documents,
                    documents, qa_routes):
         app.include_router(module.router)
+    install_web(app)  # the HTML pages at / and /ui/..., and /static
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "DELETE"],
                        allow_headers=["Authorization", "Content-Type", "Accept"])
     return app
