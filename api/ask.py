@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from kg.evidence import ABSTAIN_THRESHOLD, CANDIDATE_PASSAGES, Evidence, TermWeights, select_evidence
+from kg.answers import compose
+from kg.evidence import ABSTAIN_THRESHOLD, CANDIDATE_PASSAGES, TermWeights, select_evidence
 from kg.passages import Passage
 from kg.questions import analyse
 from kg.quotes import SourceTexts, verify_quote
@@ -142,11 +143,11 @@ def _claim_used(claim: Passage, index: SearchIndex) -> ClaimUsed:
                      start=facts.value_start, end=facts.value_end)
 
 
-def _roles(hits: list[Hit], evidence: Evidence, k: int) -> tuple[list[SourcePassage], list[SourcePassage]]:
-    oracle_ids = {evidence.best.holder.id} if evidence.best is not None else set()
-    shown = hits[:k]
-    if evidence.best is not None and all(h.passage.id not in oracle_ids for h in shown):
-        shown = [h for h in hits if h.passage.id in oracle_ids][:1] + shown[: k - 1]
+def _roles(hits: list[Hit], oracle_ids: set[str], k: int) -> tuple[list[SourcePassage], list[SourcePassage]]:
+    """The first ``k`` hits, every oracle among them (an oracle ranked lower takes the last distractor's place)."""
+    oracles = [i for i, h in enumerate(hits) if h.passage.id in oracle_ids][:k]
+    others = [i for i, h in enumerate(hits[:k]) if h.passage.id not in oracle_ids][: k - len(oracles)]
+    shown = [hits[i] for i in sorted(oracles + others)]
     oracle = [_source(h, "oracle") for h in shown if h.passage.id in oracle_ids]
     distractors = [_source(h, "distractor") for h in shown if h.passage.id not in oracle_ids]
     return oracle, distractors
@@ -167,25 +168,29 @@ def build_cot(quotes: list[Quote], answer: str, entities: list[str], quantity: s
 def answer_question(answerer: Answerer, request: AskRequest) -> AskResponse:
     started = time.perf_counter()
     index = answerer.index
-    vector = index.embed_query(request.question)
-    question = analyse(request.question, index.link(request.question))
+    expansion = index.paraphrases.expand(request.question)
+    vector = index.embed_query(f"{request.question} {expansion}" if expansion else request.question)
+    question = analyse(request.question, index.link(request.question), expansion,
+                       index.paraphrases.sources(request.question))
     hits = index.search(request.question, k=max(CANDIDATE_PASSAGES, request.k), entities=question.entities,
                         query_vector=vector)
     evidence = select_evidence(index, answerer.weights, question, hits, vector)
     threshold = answerer.settings.ask_abstain_threshold
-    abstain = evidence.best is None or evidence.confidence < threshold
-    quotes, dropped = ([], 0) if abstain else check_quotes(answerer, [(evidence.best.sentence.text, evidence.best.holder)])  # type: ignore[union-attr]
-    abstain = abstain or not quotes  # an answer whose evidence cannot be checked is not given
-    claim = evidence.claim if not abstain else None
-    answer = NOT_IN_CORPUS if abstain else (claim.claim.value_text if claim and claim.claim else quotes[0].text)  # type: ignore[union-attr]
+    composed = compose(index, question, evidence)
+    abstain = composed is None or evidence.confidence < threshold
+    quotes, dropped = ([], 0) if composed is None or abstain else check_quotes(answerer, composed.quotes)
+    abstain = abstain or not quotes or dropped > 0  # an answer whose evidence cannot be checked is not given
+    answer = NOT_IN_CORPUS if abstain or composed is None else composed.answer
+    claims = [] if abstain or composed is None else composed.claims
     labels = [index.label(iri) for iri in question.entities]
-    oracle, distractors = _roles(hits, evidence, request.k) if not abstain else ([], [_source(h, "distractor") for h in hits[: request.k]])
+    oracle_ids = {q.passage_id for q in quotes}
+    oracle, distractors = _roles(hits, oracle_ids, request.k) if not abstain else ([], [_source(h, "distractor") for h in hits[: request.k]])
     generator, notes = "extractive", []
     response = AskResponse(
         question=request.question, answer=answer or NOT_IN_CORPUS, abstained=abstain,
-        cot_answer=build_cot(quotes, answer or NOT_IN_CORPUS, labels, claim.claim.quantity if claim and claim.claim else None),
-        quotes=quotes, oracle=oracle, distractors=distractors,
-        claims=[_claim_used(claim, index)] if claim is not None else [],
+        cot_answer=build_cot(quotes, answer or NOT_IN_CORPUS, labels, claims[0].claim.quantity if claims and claims[0].claim else None),
+        quotes=quotes if not abstain else [], oracle=oracle, distractors=distractors,
+        claims=[_claim_used(claim, index) for claim in claims],
         metadata=AskMetadata(
             retrieval="hybrid" if vector is not None else "bm25", dense_reason=index.dense_reason, generator=generator,
             linked_entities=labels, numeric=question.numeric, confidence=round(evidence.confidence, 4),

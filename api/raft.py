@@ -2,7 +2,8 @@
 
 A record: ``id, type, question, context {title: [[...]], sentences: [[...]]}, oracle_context, cot_answer,
 instruction`` plus ``sources`` (file, span, title, role of every context document). Questions come from the
-graph's claims ("What is the <quantity> of <subject>?"), answered by the claim's value and quoting its sentence.
+graph's claims ("What is the <quantity> of <subject>?"), answered by the claim's value and quoting its sentence,
+and from its entities ("What is <name>?", answered by its defining sentence, quoted; see api/raft_entities.py).
 
 Fixes over the reference generator:
 * P is honoured exactly: of N records, exactly round(P * N) hold the oracle, the set drawn with
@@ -24,6 +25,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from api.ask import BEGIN_QUOTE, END_QUOTE
+from api.raft_entities import definition_items, definition_question
 from kg.passages import Passage, PassageKind
 from kg.quotes import SourceTexts, verify_quote
 from kg.search import SearchIndex
@@ -102,6 +104,8 @@ def _chunk(group: list[Passage], tokens: int, texts: SourceTexts) -> Chunk:
 
 
 def question_for(index: SearchIndex, claim: Passage) -> str | None:
+    if (defined := definition_question(index, claim)) is not None:
+        return defined
     facts = claim.claim
     if facts is None or facts.subject is None or facts.value_text is None or facts.quantity == "value":
         return None
@@ -136,6 +140,7 @@ def build_raft_dataset(index: SearchIndex, store: GraphStore | None, p: float, d
     for chunk in chunks:
         by_doc.setdefault(chunk.document_id, []).append(chunk)
     claims = [c for c in index.passages if c.kind is PassageKind.claim and question_for(index, c)]
+    claims += definition_items(index)
     seen_questions: set[str] = set()
     items: list[tuple[Passage, Chunk, str]] = []
     for claim in claims:
@@ -146,7 +151,7 @@ def build_raft_dataset(index: SearchIndex, store: GraphStore | None, p: float, d
     if limit is not None:
         items = items[:limit]
     if not items:
-        raise RaftError("the graph has no claims with a subject and a value to ask about")
+        raise RaftError("the graph has no claims with a subject and a value, nor defined entities, to ask about")
     with_oracle = set(rng.sample(range(len(items)), round(p * len(items))))
     records = [_record(i, item, i in with_oracle, distractors, chunks, by_doc, claims, rng, texts)
                for i, item in enumerate(items)]

@@ -1,5 +1,5 @@
-"""Retrievable passages built from the graph: sentences, two-sentence windows of articles, each paper's
-title + abstract, and claims rendered as text. Every passage keeps its file, document, locator and span.
+"""Retrievable passages built from the graph: sentences, two-sentence windows of articles, colon-introduced
+lists of articles (up to LIST_ITEMS items), each paper's title + abstract, and claims rendered as text. Every passage keeps its file, document, locator and span.
 
 ``text`` is always the exact text of the file at ``[start, end)``, sliced from spans stored in the graph (a
 document's own span carries its full text), so a quote checked against ``text`` is a quote of the file.
@@ -26,6 +26,7 @@ class PassageKind(str, Enum):
     window = "window"  # two consecutive sentences of an article, within one section
     abstract = "abstract"  # a listed or dumped paper: title (or arXiv id) and abstract
     claim = "claim"  # a claim rendered as text; its span is the claim's sentence
+    listing = "listing"  # an article sentence ending in a colon and the items after it, within one section
 
 
 class ClaimFacts(BaseModel):
@@ -60,6 +61,7 @@ class Passage(BaseModel):
     claim_id: str | None = None
     claim: ClaimFacts | None = None
     title: str | None = None  # the document's title when it has one
+    source: str = ""  # the document's type: Article (newsletter), ListingEntry, ArxivAbstract
 
     @property
     def index_text(self) -> str:
@@ -180,6 +182,15 @@ def _entities(store: GraphStore, query: str, key: str) -> dict[str, set[str]]:
     return found
 
 
+def document_spans(store: GraphStore) -> dict[str, list[tuple[int, str]]]:
+    """Every stored document's span (start, exact text), by source file: what a quote check of a file that is
+    not on disk (an uploaded document) is checked against."""
+    spans: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for doc in _documents(store).values():
+        spans[doc.file].append((doc.start, doc.text))
+    return {name: sorted(found) for name, found in sorted(spans.items())}
+
+
 def build_passages(store: GraphStore) -> list[Passage]:
     """Every passage of the stored documents, in a deterministic order (by file, offset, kind)."""
     docs = _documents(store)
@@ -194,6 +205,7 @@ def build_passages(store: GraphStore) -> list[Passage]:
         passages += _sentence_passages(doc, rows, regions, sentence_entities)
         if doc.type == "Article":
             passages += _windows(doc, rows, regions, sentence_entities)
+            passages += _lists(doc, rows, regions, sentence_entities)
     passages += _abstracts(docs.values(), _entities(store, _DOCUMENT_ENTITIES, "doc"))
     passages += _claims(store, docs, regions)
     return sorted(passages, key=lambda p: (p.file, p.start, p.kind.value, p.id))
@@ -202,7 +214,7 @@ def build_passages(store: GraphStore) -> list[Passage]:
 def _passage(kind: PassageKind, doc: _Doc, start: int, end: int, locator: str, **extra: object) -> Passage:
     return Passage(
         id=f"{kind.value}:{doc.file}/{start}-{end}", kind=kind, text=doc.slice(start, end), file=doc.file,
-        document_id=doc.id, locator=locator, start=start, end=end, title=doc.title, **extra,
+        document_id=doc.id, locator=locator, start=start, end=end, title=doc.title, source=doc.type, **extra,
     )
 
 
@@ -221,6 +233,22 @@ def _windows(doc: _Doc, rows: list[tuple[int, int, str, str]], regions: _Regions
             continue  # never straddle two sections
         mentioned = entities.get(first, set()) | entities.get(second, set())
         yield _passage(PassageKind.window, doc, start, end, locator, entities=tuple(sorted(mentioned)))
+
+
+LIST_ITEMS = 6
+
+
+def _lists(doc: _Doc, rows: list[tuple[int, int, str, str]], regions: _Regions,
+           entities: dict[str, set[str]]) -> Iterable[Passage]:
+    """"There are three patterns:" and the sentences after it in the same section (at most LIST_ITEMS)."""
+    for i, (start, _, exact, first) in enumerate(rows):
+        if not exact.rstrip().endswith(":"):
+            continue
+        locator = regions.locate(doc, start)
+        items = [row for row in rows[i + 1 : i + 1 + LIST_ITEMS] if regions.locate(doc, row[0]) == locator]
+        if len(items) >= 2:
+            mentioned = set(entities.get(first, set())).union(*(entities.get(row[3], set()) for row in items))
+            yield _passage(PassageKind.listing, doc, start, items[-1][1], locator, entities=tuple(sorted(mentioned)))
 
 
 def _abstracts(docs: Iterable[_Doc], entities: dict[str, set[str]]) -> Iterable[Passage]:
@@ -253,7 +281,7 @@ def _claims(store: GraphStore, docs: dict[str, _Doc], regions: _Regions) -> Iter
         yield Passage(
             id=f"claim:{row['id']}", kind=PassageKind.claim, text=doc.slice(start, end), context=render_claim(row),
             file=doc.file, document_id=doc.id, locator=locator, start=start, end=end, entities=entities,
-            claim_id=row["id"], claim=_facts(row), title=doc.title,
+            claim_id=row["id"], claim=_facts(row), title=doc.title, source=doc.type,
         )
 
 

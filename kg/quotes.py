@@ -12,6 +12,7 @@ False
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -72,8 +73,17 @@ def verify_quote(quote: str, passage: Passage, file_text: str) -> QuoteCheck:
     return QuoteCheck(True, passage.start + found[0], passage.start + found[1], None)
 
 
+DOCUMENT_SPANS = "documents.json"  # {file: [[start, text], ...]}: the stored document spans, written with the index
+
+
 class SourceTexts:
-    """Source file texts by name, read once from the seeds directory (or any directory listed)."""
+    """Source file texts by name, read once from the seeds directory (or any directory listed).
+
+    A file found in no directory (a document uploaded through the API) is rebuilt from the document spans stored
+    in the graph, when a listed directory holds them (``documents.json``, written by ``update_search_index``):
+    each document's exact text at its offsets, NUL elsewhere, so a passage's span slices back to its text exactly
+    where the graph says the document has it.
+    """
 
     def __init__(self, directories: list[Path]) -> None:
         self._directories = directories
@@ -91,4 +101,24 @@ class SourceTexts:
             path = directory / name
             if path.is_file():
                 return read_text(path)
+        for directory in self._directories:
+            spans = _document_spans(directory / DOCUMENT_SPANS).get(name)
+            if spans:
+                return rebuild_text(spans)
         return None
+
+
+def rebuild_text(spans: list[tuple[int, str]]) -> str:
+    """A file's text from its documents' spans: each text at its offset, NUL where no document lies."""
+    chars = ["\0"] * max(start + len(text) for start, text in spans)
+    for start, text in spans:
+        chars[start : start + len(text)] = text
+    return "".join(chars)
+
+
+def _document_spans(path: Path) -> dict[str, list[tuple[int, str]]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {name: [(int(start), str(text)) for start, text in spans] for name, spans in data.items()}

@@ -8,6 +8,7 @@ Layout of ``index_path``::
     bm25/             the bm25s index (rebuilt on every update: cheap)
     embeddings.npy    float32 matrix, one L2-normalised row per passage, in passage order
     embeddings.json   {"model", "keys"}: the content hash of each row, so an update embeds only new texts
+    sources/          documents.json: the stored document spans by file, for quote checks of files not on disk
 
 A row's key is sha256(model name, passage index text): a passage whose text is unchanged keeps its vector.
 """
@@ -24,7 +25,8 @@ from pydantic import BaseModel, TypeAdapter
 
 from kg.embeddings import DEFAULT_MODEL, load_embedder
 from kg.lexical import LexicalIndex
-from kg.passages import Passage, build_passages
+from kg.passages import Passage, build_passages, document_spans
+from kg.quotes import DOCUMENT_SPANS
 from kg.search import EntityName, SearchIndex
 from kg.sparql import ENTITIES, ENTITY_ALIASES
 from kg.store import GraphStore
@@ -134,6 +136,8 @@ def update_search_index(store: GraphStore, settings: object) -> IndexStats:
     LexicalIndex.build([p.index_text for p in passages]).save(path / "bm25")
     (path / "passages.json").write_bytes(_PASSAGES.dump_json(passages))
     (path / "entities.json").write_bytes(_ENTITIES.dump_json(stored_entities(store)))
+    (path / "sources").mkdir(exist_ok=True)
+    (path / "sources" / DOCUMENT_SPANS).write_text(json.dumps(document_spans(store), ensure_ascii=False), encoding="utf-8")
     stats = IndexStats(
         passages=len(passages), embedded=embedded, reused=reused, model=config.embedding_model if matrix is not None else None,
         dense=matrix is not None, reason=reason, fingerprint=fingerprint(passages), seconds=time.perf_counter() - started,
