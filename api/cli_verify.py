@@ -29,7 +29,8 @@ def verify(
     settings = settings_with(store)
     csv_path = scaling_runs_csv or settings.scaling_runs_csv
     with open_store(settings) as graph:
-        run = verify_all(graph, default_registry(), VerifyOptions(scaling_runs_csv=csv_path, seed=seed))
+        run = verify_all(graph, default_registry(), VerifyOptions(scaling_runs_csv=csv_path, seed=seed,
+                                                                 specdec_results=settings.specdec_results))
     if as_json:
         print(json.dumps(run.summary(), indent=2))
         return

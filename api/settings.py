@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     query_workers: int = Field(default=4, gt=0)  # threads running queries; a query past its deadline keeps one
     # Verification: the released losses of arXiv 2403.08540 (see shared/data/README.md), never committed here.
     scaling_runs_csv: Path | None = None
+    specdec_results: Path = Path(".claimgraph/specdec-results.json")  # written by `make bench-specdec`
     # Question answering: the search index (BM25 + dense vectors, on disk) and how answers are made.
     index_path: Path = Path(".claimgraph/index")
     embedding_model: str | None = "all-MiniLM-L6-v2"  # a sentence-transformers name or local dir; None: BM25 only

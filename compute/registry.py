@@ -18,9 +18,10 @@ DEFAULT_SEED = 0
 
 
 class VerifyOptions(Frozen):
-    """What a run may use beyond the graph: the reference loss table, the seed."""
+    """What a run may use beyond the graph: the reference loss table, the decoding benchmark's results, the seed."""
 
     scaling_runs_csv: Path | None = None
+    specdec_results: Path | None = None  # the speculative-decoding benchmark's results (compute/specdecode/bench)
     seed: int = DEFAULT_SEED
 
 
@@ -85,9 +86,11 @@ class Registry:
 
 def default_registry() -> Registry:
     """A fresh registry holding the built-in verifiers."""
-    from compute import crosscheck, verify_arithmetic, verify_denseformer, verify_moe, verify_ratios, verify_scaling
+    from compute import (crosscheck, verify_arithmetic, verify_decoding, verify_denseformer, verify_moe, verify_ratios,
+                         verify_scaling)
 
     registry = Registry()
-    for module in (verify_moe, verify_denseformer, verify_arithmetic, verify_ratios, verify_scaling, crosscheck):
+    for module in (verify_moe, verify_denseformer, verify_arithmetic, verify_ratios, verify_scaling, verify_decoding,
+                   crosscheck):
         module.register(registry)
     return registry
