@@ -86,8 +86,8 @@ class Plot(Frozen):
     series: list[Series]
 
 
-class Check(Frozen):
-    """What a verifier returns; the runner adds the claim, the verifier, the environment and the times."""
+class Outcome(Frozen):
+    """The result of re-running a claim's method: what a verifier finds, before and after the runner records it."""
 
     verdict: Verdict
     reason: ReasonCode | None = None
@@ -99,32 +99,27 @@ class Check(Frozen):
     message: str
     inputs: list[VerificationInput] = []
     plot: Plot | None = None
-    seed: int | None = None
-    device: str | None = None
 
     @model_validator(mode="after")
-    def _reason_iff_not_checkable(self) -> Check:
+    def _reason_iff_not_checkable(self) -> Outcome:
         if (self.verdict is Verdict.not_checkable) != (self.reason is not None):
             raise ValueError("a reason code goes with not_checkable and only with it")
         return self
 
 
-class Verification(Frozen):
+class Check(Outcome):
+    """What a verifier returns; the runner adds the claim, the verifier, the environment and the times."""
+
+    seed: int | None = None
+    device: str | None = None
+
+
+class Verification(Outcome):
     claim_id: str
     source: str  # the source file the claim was read from
     verifier: str  # verifier id, e.g. "moe.combinations"
-    verdict: Verdict
-    reason: ReasonCode | None = None
     claimed: str  # the claim as written, e.g. "65×" or "d(d + 3) / 2"
     claimed_value: float | None = None
-    recomputed: float | None = None
-    recomputed_low: float | None = None
-    recomputed_high: float | None = None
-    tolerance: Tolerance | None = None
-    method: str
-    message: str
-    inputs: list[VerificationInput] = []
-    plot: Plot | None = None
     environment: Environment
     started: str  # ISO 8601
     ended: str
