@@ -12,23 +12,8 @@ import pytest
 
 from api.ask import BEGIN_QUOTE, END_QUOTE, NOT_IN_CORPUS, Answerer, AskRequest, AskSettings
 from api.qa_eval import QAItem, answer_correct, evaluate, set_f1
-from kg.quotes import verify_quote
-from tests.search_fixtures import seed_index, seed_store  # noqa: F401  (session fixtures)
-
-
-@pytest.fixture(scope="module")
-def answerer(seed_index) -> Answerer:
-    index, texts = seed_index
-    return Answerer(index, texts)
-
-
-def _all_quotes_check(answerer: Answerer, response) -> None:
-    for quote in response.quotes:
-        passage = answerer.index.passage(quote.passage_id)
-        text = answerer.texts.get(quote.file)
-        assert text is not None and verify_quote(quote.text, passage, text).ok
-        assert text[quote.start : quote.end].split() == quote.text.split()
-        assert f"{BEGIN_QUOTE}{quote.text}{END_QUOTE}" in response.cot_answer
+from tests.search_fixtures import answerer, seed_index, seed_store  # noqa: F401  (shared fixtures)
+from tests.search_fixtures import assert_quotes_verified
 
 
 def test_numeric_question_is_answered_from_a_claim(answerer) -> None:
@@ -37,7 +22,7 @@ def test_numeric_question_is_answered_from_a_claim(answerer) -> None:
     assert response.cot_answer.endswith("<ANSWER>: 3.7-4.3x")
     assert response.oracle and response.oracle[0].role == "oracle" and response.metadata.retrieval == "bm25"
     assert response.metadata.dense_reason
-    _all_quotes_check(answerer, response)
+    assert_quotes_verified(answerer, response)
 
 
 def test_oracle_and_distractors_carry_locators_and_spans(answerer) -> None:
@@ -45,7 +30,7 @@ def test_oracle_and_distractors_carry_locators_and_spans(answerer) -> None:
     shown = [*response.oracle, *response.distractors]
     assert len(shown) == 4 and all(s.locator and s.end > s.start for s in shown)
     assert "TensorRT-LLM" in response.answer
-    _all_quotes_check(answerer, response)
+    assert_quotes_verified(answerer, response)
 
 
 def test_without_evidence_the_answer_is_not_in_corpus(answerer) -> None:

@@ -19,7 +19,8 @@ from kg.expansion import Paraphrases
 from kg.passages import ClaimFacts, Passage, PassageKind
 from kg.questions import analyse, claim_match, states_number
 from kg.quotes import DOCUMENT_SPANS, SourceTexts, locate, rebuild_text, verify_quote
-from tests.search_fixtures import seed_index, seed_store  # noqa: F401  (session fixtures)
+from tests.search_fixtures import answerer, seed_index, seed_store  # noqa: F401  (shared fixtures)
+from tests.search_fixtures import assert_quotes_verified
 
 
 def test_docstring_examples() -> None:
@@ -84,22 +85,10 @@ def test_uploaded_documents_are_quoted_from_their_stored_spans(tmp_path: Path) -
     assert SourceTexts([tmp_path]).get("other.txt") is None
 
 
-@pytest.fixture(scope="module")
-def answerer(seed_index) -> Answerer:
-    index, texts = seed_index
-    return Answerer(index, texts)
-
-
-def _checked(answerer: Answerer, response) -> None:
-    for quote in response.quotes:
-        text = answerer.texts.get(quote.file)
-        assert text is not None and locate(quote.text, text[quote.start : quote.end]) is not None
-
-
 def test_a_set_question_gets_the_set(answerer) -> None:
     response = answerer.ask(AskRequest(question="List the five length levels that LV-Eval covers."))
     assert response.answer == "16k, 32k, 64k, 128k and 256k" and response.quotes
-    _checked(answerer, response)
+    assert_quotes_verified(answerer, response)
 
 
 def test_two_named_sources_give_two_quoted_sentences(answerer) -> None:
@@ -107,7 +96,7 @@ def test_two_named_sources_give_two_quoted_sentences(answerer) -> None:
         "How many tokens were MPT-7B and MPT-30B trained on according to the newsletter, and which hybrid model "
         "in the arXiv dump was trained on the same number of tokens?")))
     assert len(response.quotes) == 2 and {q.file[:3] for q in response.quotes} == {"000", "002"}
-    _checked(answerer, response)
+    assert_quotes_verified(answerer, response)
 
 
 def test_a_claim_on_another_benchmark_does_not_answer(answerer) -> None:
