@@ -8,7 +8,7 @@ PORT ?= 8000
 # Reference data a verifier may read (never committed); without it those claims stay not_checkable.
 SCALING_RUNS_CSV ?= ../shared/data/overtraining_scaling_runs.csv
 
-.PHONY: install run test bench bench-specdec clean
+.PHONY: install run test test-virtuoso bench bench-specdec clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ run: install
 
 test: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
+
+# Opt-in: the SPARQL-server suite against throwaway Virtuoso Open Source 7 servers (docs/virtuoso.md); needs
+# `apt-get install virtuoso-opensource` (Debian), else its tests are skipped.
+test-virtuoso: install
+	CLAIMGRAPH_TEST_VIRTUOSO=1 HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q -rs tests/test_kg_remote_store.py -k virtuoso
 
 bench: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.run

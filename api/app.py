@@ -9,6 +9,12 @@ run beside the service, which keeps serving the snapshot it took until restarted
 service holds the lock while it runs, so nothing else changes the disk under its copy; each write
 (POST/DELETE /documents, SPARQL Update) is one transaction on disk first, then applied to memory (kg/mirror.py).
 
+Or on a SPARQL 1.1 server (CLAIMGRAPH_STORE_BACKEND=sparql): every query and write goes to it (kg/remote_store.py),
+SPARQL Protocol datasets (default-graph-uri, named-graph-uri) included; other clients may write to it too, so
+the views built from the graph (the verification report, the projection) are also rebuilt every
+CLAIMGRAPH_SPARQL_REFRESH_S seconds. The service starts even when the server is down; while it is unreachable,
+whatever needs the graph is answered 503 (a problem naming the server), and served again as soon as it is back.
+
 Queries run on a fixed pool of worker threads with a deadline (503 past it) and row and byte limits (413 past
 them), checked while the result is written, before anything is sent (api/runner.py). Every error is an
 RFC 9457 problem (api/problems.py).

@@ -29,15 +29,24 @@ def ingest(
     store: StoreOption = None,
     vocabulary: Annotated[Optional[list[Path]], typer.Option("--vocabulary", help="Extra vocabulary JSON file(s).")] = None,
     index: Annotated[bool, typer.Option("--index/--no-index", help="Update the search index (passages, BM25, embeddings) afterwards.")] = True,
+    workers: Annotated[Optional[int], typer.Option(help="Read on a local Dask cluster of this many processes (default: $CLAIMGRAPH_INGEST_WORKERS, 0 = serial).")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(help="Read on the Dask cluster at this scheduler address (default: $CLAIMGRAPH_DASK_SCHEDULER).")] = None,
+    batch_size: Annotated[int, typer.Option(help="Documents per parallel task and N-Quads shard.")] = 500,
+    bulk: Annotated[bool, typer.Option(help="Parallel only: Oxigraph's bulk loader, faster but not transactional (for a store nothing reads yet).")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Read source files into the graph; each file replaces its own named graph in one transaction."""
     from ingest.sources import find_source_files
     from ingest.vocabulary import load_vocabulary
     from kg.load import load_sources
+    from kg.parallel_ingest import ParallelOptions, ingest_parallel
     from kg.search_index import update_search_index
 
     settings = settings_with(store)
+    workers = settings.ingest_workers if workers is None else workers
+    scheduler = scheduler or settings.dask_scheduler
+    parallel = ParallelOptions(scheduler=scheduler, workers=max(workers, 1), batch_documents=batch_size,
+                               shard_dir=settings.ingest_shard_dir, bulk=bulk) if workers or scheduler else None
     try:
         files = find_source_files(paths or [settings.seeds_path])
         if not files:
@@ -45,7 +54,9 @@ def ingest(
         words = load_vocabulary([*settings.vocabulary_paths, *(vocabulary or [])])
         with open_store(settings) as graph, _progress(disable=as_json) as progress:
             task = progress.add_task("reading", total=len(files))
-            summary = load_sources(graph, files, words, on_file=lambda path: progress.update(task, advance=1, description=path.name))
+            read = lambda path: progress.update(task, advance=1, description=path.name)
+            summary = (ingest_parallel(graph, files, words, parallel, on_file=read) if parallel
+                       else load_sources(graph, files, words, on_file=read))
             if index:
                 progress.update(task, description="search index")
                 search = update_search_index(graph, settings)
@@ -191,7 +202,7 @@ def serve(
     settings = settings_with(store)
     settings = settings.model_copy(update={k: v for k, v in (("host", host), ("port", port)) if v is not None})
     base = f"http://{settings.host}:{settings.port}"
-    errors.print(f"serving {settings.store_path} at {base}/sparql and {base}/docs "
+    errors.print(f"serving {settings.store_location} at {base}/sparql and {base}/docs "
                  f"({'writes enabled' if settings.write_token else 'read-only'})", highlight=False)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
 

@@ -38,12 +38,10 @@ def settings_with(store: Path | None = None, index: Path | None = None) -> Setti
 def open_store(settings: Settings) -> Iterator[GraphStore]:
     """The store for one command (embedded, or a SPARQL server by settings), closed afterwards so an on-disk
     store's lock is released."""
-    from kg.remote_store import SparqlHttpStore
     from kg.store import OxigraphStore, StoreError
 
     if settings.store_backend == "sparql":
-        store: GraphStore = SparqlHttpStore(settings.sparql_query_url, settings.sparql_update_url,
-                                            settings.sparql_graph_store_url, settings.sparql_timeout_s)
+        store: GraphStore = settings.sparql_store()
     else:
         try:
             store = OxigraphStore(settings.store_path)

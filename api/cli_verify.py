@@ -20,17 +20,23 @@ def verify(
     store: StoreOption = None,
     scaling_runs_csv: CsvOption = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed for every randomised fit.")] = 0,
+    workers: Annotated[int | None, typer.Option(help="Verify on a local Dask cluster of this many processes (default: $CLAIMGRAPH_INGEST_WORKERS, 0 = serial).")] = None,
+    scheduler: Annotated[str | None, typer.Option(help="Verify on the Dask cluster at this scheduler address (default: $CLAIMGRAPH_DASK_SCHEDULER).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Re-run the method behind each claim and write the verifications into the graph (idempotent)."""
+    from compute.parallel_verify import verify_all_parallel
     from compute.registry import VerifyOptions, default_registry
     from compute.run import verify_all
 
     settings = settings_with(store)
     csv_path = scaling_runs_csv or settings.scaling_runs_csv
+    workers = settings.ingest_workers if workers is None else workers
+    scheduler = scheduler or settings.dask_scheduler
+    options = VerifyOptions(scaling_runs_csv=csv_path, seed=seed, specdec_results=settings.specdec_results)
     with open_store(settings) as graph:
-        run = verify_all(graph, default_registry(), VerifyOptions(scaling_runs_csv=csv_path, seed=seed,
-                                                                 specdec_results=settings.specdec_results))
+        run = (verify_all_parallel(graph, scheduler, max(workers, 1), options) if workers or scheduler
+               else verify_all(graph, default_registry(), options))
     if as_json:
         print(json.dumps(run.summary(), indent=2))
         return

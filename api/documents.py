@@ -1,6 +1,7 @@
 """The write path (write token required): POST /documents ingests an uploaded source file through the same
 readers as `kg ingest`; DELETE /documents/{id} removes one. Each is one transaction on the disk store (one
-named graph replaced or dropped), then mirrored into memory (kg/mirror.py); writes run one at a time."""
+named graph replaced or dropped), then mirrored into memory (kg/mirror.py), or one request to the SPARQL server;
+writes run one at a time."""
 
 from __future__ import annotations
 

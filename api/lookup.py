@@ -16,8 +16,8 @@ from api.problems import BadRequest
 from api.resources import Resources
 from api.runner import Limits, write_triples
 from kg.iris import key_from_iri
-from kg.mirror import MirroredStore
 from kg.sparql import PROLOGUE
+from kg.store import GraphStore
 
 T = TypeVar("T")
 MAX_PAGE = 500
@@ -69,7 +69,7 @@ def values(var: str, iris: list[str]) -> str:
     return f"VALUES ?{var} {{ {' '.join(iri(i) for i in iris)} }}"
 
 
-def count(store: MirroredStore, var: str, where: str) -> int:
+def count(store: GraphStore, var: str, where: str) -> int:
     rows = store.select(PROLOGUE + f"SELECT (COUNT(DISTINCT ?{var}) AS ?n) WHERE {{ {where} }}")
     return int(rows[0]["n"])
 
@@ -80,7 +80,7 @@ def make_page(request: Request, items: list[T], total: int, page: Paging) -> Pag
     return Page[T](items=items, total=total, limit=page.limit, offset=page.offset, next=next_url)
 
 
-def claim_summaries(store: MirroredStore, where: str) -> list[ClaimSummary]:
+def claim_summaries(store: GraphStore, where: str) -> list[ClaimSummary]:
     seen: dict[str, ClaimSummary] = {}
     for row in store.select(CLAIM_SUMMARIES % where):
         seen.setdefault(row["claim"], ClaimSummary(
@@ -99,7 +99,7 @@ FormatDep = Annotated[Format, Depends(resource_format)]
 
 
 async def respond(
-    resources: Resources, format: Format, build: Callable[[MirroredStore], T], iris: Callable[[T], list[str]]
+    resources: Resources, format: Format, build: Callable[[GraphStore], T], iris: Callable[[T], list[str]]
 ) -> T | Response:
     """Build the body on a worker thread; as JSON return it, as RDF describe the resources it names."""
     store = resources.store

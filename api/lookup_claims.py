@@ -15,8 +15,8 @@ from api.problems import NotFound
 from ingest.models import ClaimKind
 from kg.iris import claim_iri, document_iri
 from kg.mapping import claims_from_store
-from kg.mirror import MirroredStore
 from kg.sparql import PROLOGUE
+from kg.store import GraphStore
 
 router = APIRouter(tags=["claims"])
 _SOURCE = PROLOGUE + "SELECT ?name WHERE { %s prov:wasDerivedFrom/dcterms:identifier ?name } LIMIT 1"
@@ -40,14 +40,14 @@ def _where(subject: str | None, kind: ClaimKind | None, unit: str | None, verdic
     return where
 
 
-def claims_page(store: MirroredStore, where: str, limit: int, offset: int) -> tuple[list[ClaimSummary], int]:
+def claims_page(store: GraphStore, where: str, limit: int, offset: int) -> tuple[list[ClaimSummary], int]:
     query = PROLOGUE + (f"SELECT DISTINCT ?claim ?id WHERE {{ {where} ?claim dcterms:identifier ?id }} "
                         f"ORDER BY ?id LIMIT {limit} OFFSET {offset}")
     page = [row["claim"] for row in store.select(query)]
     return (claim_summaries(store, values("claim", page)) if page else []), count(store, "claim", where)
 
 
-def claim_detail(store: MirroredStore, claim_id: str) -> ClaimDetail:
+def claim_detail(store: GraphStore, claim_id: str) -> ClaimDetail:
     found = claims_from_store(store, claim_ids=[claim_id])
     if not found:
         raise NotFound(f"no claim {claim_id!r}")
@@ -68,7 +68,7 @@ async def list_claims(
     unit: Annotated[str | None, Query(max_length=100, description="Unit, e.g. percent, x, parameters.")] = None,
     verdict: Annotated[str | None, Query(max_length=100, description="A verifier's verdict, e.g. consistent.")] = None,
 ):
-    def build(store: MirroredStore) -> Page[ClaimSummary]:
+    def build(store: GraphStore) -> Page[ClaimSummary]:
         items, total = claims_page(store, _where(subject, kind, unit, verdict), page.limit, page.offset)
         return make_page(request, items, total, page)
 

@@ -14,9 +14,9 @@ from api.problems import NotFound
 from ingest.models import Span
 from kg.iris import document_iri
 from kg.mapping_documents import DOCUMENT_CLASSES
-from kg.mirror import MirroredStore
 from kg.sparql import PROLOGUE
 from kg.stats import GraphStats, graph_stats
+from kg.store import GraphStore
 
 router = APIRouter(tags=["documents"])
 _KINDS = {str(node.value): kind for kind, node in DOCUMENT_CLASSES.items()}
@@ -50,7 +50,7 @@ def _span(row: dict[str, str], var: str) -> Span | None:
     return Span(start=int(row[f"{var}Start"]), end=int(row[f"{var}End"]), surface=row[f"{var}Exact"])
 
 
-def document_detail(store: MirroredStore, document_id: str) -> DocumentDetail:
+def document_detail(store: GraphStore, document_id: str) -> DocumentDetail:
     node = document_iri(document_id)
     d = iri(node)
     rows = [r for r in store.select(_DOCUMENT % {"d": d}) if r["type"] in _KINDS]

@@ -15,9 +15,9 @@ from api.models import PROBLEM_RESPONSES, RDF_VIEWS, EntityDetail, EntitySummary
 from api.problems import Conflict, NotFound
 from ingest.models import EntityType, Span
 from kg.iris import ENTITY_KINDS, key_from_iri, parse_iri
-from kg.mirror import MirroredStore
 from kg.network import NodeNotFound, neighbourhood
 from kg.sparql import PROLOGUE, literal_value
+from kg.store import GraphStore
 
 router = APIRouter(tags=["entities"])
 MENTIONS_SHOWN = 100
@@ -39,7 +39,7 @@ SELECT DISTINCT ?doc ?start ?end ?exact ?method WHERE {
 """
 
 
-def summaries(store: MirroredStore, entities: list[str]) -> list[EntitySummary]:
+def summaries(store: GraphStore, entities: list[str]) -> list[EntitySummary]:
     return [entity_summary(row) for row in store.select(_SUMMARIES % values("entity", entities))] if entities else []
 
 
@@ -50,12 +50,12 @@ def _where(type_: EntityType | None, q: str | None) -> str:
     return where
 
 
-def entities_page(store: MirroredStore, where: str, limit: int, offset: int) -> tuple[list[EntitySummary], int]:
+def entities_page(store: GraphStore, where: str, limit: int, offset: int) -> tuple[list[EntitySummary], int]:
     query = PROLOGUE + f"SELECT DISTINCT ?entity WHERE {{ {where} }} ORDER BY ?entity LIMIT {limit} OFFSET {offset}"
     return summaries(store, [row["entity"] for row in store.select(query)]), count(store, "entity", where)
 
 
-def resolve_entity(store: MirroredStore, entity_id: str) -> str:
+def resolve_entity(store: GraphStore, entity_id: str) -> str:
     """The IRI of the entity with this key (or `<kind>/<key>`, e.g. `model/dbrx`, where keys are shared)."""
     kind, _, key = entity_id.rpartition("/")
     if kind not in ENTITY_KINDS.values():
@@ -78,7 +78,7 @@ def _related(projection: nx.Graph, entity: str) -> list:
         return []  # never mentioned beside anything else
 
 
-def entity_detail(store: MirroredStore, projection: nx.Graph, entity_id: str) -> EntityDetail:
+def entity_detail(store: GraphStore, projection: nx.Graph, entity_id: str) -> EntityDetail:
     entity = resolve_entity(store, entity_id)
     node = iri(entity)
     key = key_from_iri(entity)
@@ -105,7 +105,7 @@ async def list_entities(
     q: Annotated[str | None, Query(max_length=200, description="Words the name or an alias contains.",
                                    examples=["llama"])] = None,
 ):
-    def build(store: MirroredStore) -> Page[EntitySummary]:
+    def build(store: GraphStore) -> Page[EntitySummary]:
         items, total = entities_page(store, _where(type, q), page.limit, page.offset)
         return make_page(request, items, total, page)
 
@@ -118,7 +118,7 @@ async def get_entity(
     resources: ResourcesDep, format: FormatDep,
     id: Annotated[str, Path(description="Entity key, or kind/key", examples=["dbrx", "model/dbrx"])],
 ):
-    def build(store: MirroredStore) -> EntityDetail:
+    def build(store: GraphStore) -> EntityDetail:
         return entity_detail(store, resources.projection(), id)
 
     return await respond(resources, format, build, lambda body: [body.iri])

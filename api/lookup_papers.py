@@ -13,9 +13,9 @@ from api.models import PROBLEM_RESPONSES, RDF_VIEWS, EntitySummary, Page, PaperD
 from api.problems import NotFound
 from ingest.models import EntityType
 from kg.iris import key_from_iri, paper_iri
-from kg.mirror import MirroredStore
 from kg.ontology import CG
 from kg.sparql import ENTITY_TYPES, PROLOGUE
+from kg.store import GraphStore
 
 router = APIRouter(tags=["papers"])
 _ARXIV = re.compile(r"(\d{4}\.\d{4,5})(v\d+)?")
@@ -45,7 +45,7 @@ def paper_key(paper_id: str) -> str:
     return f"arxiv-{found[1]}" if found else paper_id
 
 
-def summaries(store: MirroredStore, papers: list[str]) -> list[PaperSummary]:
+def summaries(store: GraphStore, papers: list[str]) -> list[PaperSummary]:
     rows = store.select(_SUMMARIES % values("paper", papers)) if papers else []
     return [PaperSummary(id=key_from_iri(r["paper"], "paper"), iri=r["paper"], title=r.get("title"),
                          arxiv_id=r.get("arxiv")) for r in rows]
@@ -65,12 +65,12 @@ def _where(q: str | None, source: str | None) -> str:
     return where
 
 
-def papers_page(store: MirroredStore, where: str, limit: int, offset: int) -> tuple[list[PaperSummary], int]:
+def papers_page(store: GraphStore, where: str, limit: int, offset: int) -> tuple[list[PaperSummary], int]:
     query = PROLOGUE + f"SELECT DISTINCT ?paper WHERE {{ {where} }} ORDER BY ?paper LIMIT {limit} OFFSET {offset}"
     return summaries(store, [row["paper"] for row in store.select(query)]), count(store, "paper", where)
 
 
-def paper_detail(store: MirroredStore, paper_id: str) -> PaperDetail:
+def paper_detail(store: GraphStore, paper_id: str) -> PaperDetail:
     node = paper_iri(paper_key(paper_id))
     found = summaries(store, [node])
     if not found:
@@ -96,7 +96,7 @@ async def list_papers(
     source: Annotated[str | None, Query(max_length=200, description="A source file name it appears in.",
                                         examples=["001_2517cdbbfddb583d.txt"])] = None,
 ):
-    def build(store: MirroredStore) -> Page[PaperSummary]:
+    def build(store: GraphStore) -> Page[PaperSummary]:
         items, total = papers_page(store, _where(q, source), page.limit, page.offset)
         return make_page(request, items, total, page)
 

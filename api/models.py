@@ -34,7 +34,7 @@ PROBLEM_RESPONSES: dict[int | str, dict] = {
         (400, "Malformed request or query"), (403, "Writes or federation refused"), (404, "No such resource"),
         (406, "No acceptable media type"), (413, "Request or result over the limit"),
         (415, "Unsupported media type"), (422, "Invalid parameters or unreadable document"),
-        (503, "Query ran past the time limit"),
+        (503, "Query ran past the time limit, or the store's server is unreachable"),
     )
 }
 RDF_VIEWS = {"content": {"application/ld+json": {"schema": {"type": ["array", "object"]}},

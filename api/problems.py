@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 
 from ingest.errors import SourceError
 from kg.sparql import QueryError
-from kg.store import StoreError
+from kg.store import StoreError, StoreUnavailable
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPES = "https://claimgraph.dev/problems/"
@@ -85,6 +85,14 @@ class QueryTimeout(Problem):
     status, slug, title = HTTPStatus.SERVICE_UNAVAILABLE, "query-timeout", "Query ran past the time limit"
 
 
+class StoreFailed(Problem):
+    status, slug, title = HTTPStatus.INTERNAL_SERVER_ERROR, "store-error", "Store error"
+
+
+class StoreUnreachable(Problem):
+    status, slug, title = HTTPStatus.SERVICE_UNAVAILABLE, "store-unavailable", "Store unavailable"
+
+
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -93,6 +101,15 @@ def malformed(error: QueryError) -> MalformedQuery:
     found = _POSITION.search(error.message)
     position = {"line": int(found[1]), "column": int(found[2])} if found else {}
     return MalformedQuery(error.message, **position)
+
+
+def store_problem(request: Request, error: StoreError) -> Problem:
+    """503 naming the server when the store's server cannot be reached (the service recovers when it returns),
+    else 500; logged either way."""
+    logger.error("store error on %s: %s", request.url.path, error)
+    if isinstance(error, StoreUnavailable):
+        return StoreUnreachable(str(error), {"Retry-After": "5"}, server=error.server)
+    return StoreFailed(str(error))
 
 
 def problem_response(
@@ -132,8 +149,7 @@ def _source(request: Request, error: SourceError) -> JSONResponse:
 
 
 def _store(request: Request, error: StoreError) -> JSONResponse:
-    logger.error("store error on %s: %s", request.url.path, error)
-    return problem_response(request, 500, "Store error", str(error), PROBLEM_TYPES + "store-error")
+    return _problem(request, store_problem(request, error))
 
 
 def _unexpected(request: Request, error: Exception) -> JSONResponse:

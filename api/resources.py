@@ -1,6 +1,6 @@
-"""What the service opens in its lifespan: the graph (in memory, mirrored to disk), the query runner, the
-vocabulary for ingesting uploads, the search index and answerer, and views derived from the graph (the networkx
-projection, the verification report), rebuilt after writes."""
+"""What the service opens in its lifespan: the graph (in memory, mirrored to disk; or a SPARQL server's client),
+the query runner, the vocabulary for ingesting uploads, the search index and answerer, and views derived from the
+graph (the networkx projection, the verification report), rebuilt once the graph's generation moves on."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ import networkx as nx
 from api.ask import Answerer
 from api.runner import QueryRunner
 from api.settings import Settings
-from ingest.vocabulary import Vocabulary, load_vocabulary
 from compute.report import VerificationReport, verification_report
+from ingest.vocabulary import Vocabulary, load_vocabulary
 from kg.mirror import MirroredStore
-from kg.store import StoreError
 from kg.network import build_projection
 from kg.quotes import SourceTexts
 from kg.search_index import IndexMissing, SearchSettings, open_search_index
+from kg.store import ServedStore, StoreUnavailable
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 @dataclass
 class Resources:
     settings: Settings
-    store: MirroredStore
+    store: ServedStore
     runner: QueryRunner
     vocabulary: Vocabulary | None  # loaded only when writes are enabled
     answerer: Answerer | None  # None when no search index has been built
@@ -66,13 +66,15 @@ class Resources:
 
 @contextmanager
 def open_resources(settings: Settings) -> Iterator[Resources]:
-    if settings.store_backend != "oxigraph":
-        raise StoreError("the service serves the embedded store only: the `kg` commands work on a SPARQL server "
-                         "(CLAIMGRAPH_STORE_BACKEND=sparql), `kg serve` does not yet")
     writable = settings.write_token is not None
-    store = MirroredStore(settings.store_path, writable=writable)
-    logger.info("graph: %d quads from %s, in memory (%s)", len(store), settings.store_path,
-                "writes enabled" if writable else "read-only")
+    store = open_graph(settings, writable)
+    try:
+        logger.info("graph: %d quads from %s (%s)", len(store), settings.store_location,
+                    "writes enabled" if writable else "read-only")
+    except StoreUnavailable as error:
+        # Started anyway: requests that need the graph are answered 503 until the server is back, and then served
+        # without a restart, so a server that starts later than the service is no reason to crash-loop.
+        logger.warning("%s; answering 503 until it is back", error)
     runner = QueryRunner(settings.query_workers, settings.query_timeout_s, settings.max_result_rows,
                          settings.max_result_bytes)
     vocabulary = load_vocabulary(settings.vocabulary_paths) if writable else None
@@ -83,6 +85,13 @@ def open_resources(settings: Settings) -> Iterator[Resources]:
     finally:
         runner.close()
         store.close()
+
+
+def open_graph(settings: Settings, writable: bool) -> ServedStore:
+    """The embedded store copied into memory (kg/mirror.py), or a client of the SPARQL server the settings name."""
+    if settings.store_backend == "sparql":
+        return settings.sparql_store(writable)
+    return MirroredStore(settings.store_path, writable=writable)
 
 
 def open_answerer(settings: Settings) -> tuple[Answerer | None, str]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from kg.remote_store import SparqlHttpStore
 
 
 class Settings(BaseSettings):
@@ -20,7 +23,16 @@ class Settings(BaseSettings):
     sparql_update_url: str = "http://127.0.0.1:7878/update"
     sparql_graph_store_url: str | None = "http://127.0.0.1:7878/store"  # None: replace graphs by SPARQL Update
     sparql_timeout_s: float = Field(default=60.0, gt=0)
+    # HTTP Digest credentials for servers that ask for them (Virtuoso's /sparql-auth, /sparql-graph-crud-auth).
+    sparql_user: str | None = None
+    sparql_password: SecretStr | None = None
+    # Other clients may write to the server: the service's views of it (the verification report, the entity
+    # projection, the pages' tables) are built again at least this often (the report takes seconds on the seeds).
+    sparql_refresh_s: float = Field(default=30.0, ge=0)
     seeds_path: Path = Path("seeds")
+    ingest_workers: int = Field(default=0, ge=0)  # `kg ingest`/`verify` on a local Dask cluster of this many processes; 0: serial
+    dask_scheduler: str | None = None  # a Dask scheduler's address (tcp://host:8786): `kg ingest`/`verify` run on that cluster
+    ingest_shard_dir: Path | None = None  # N-Quads shards of parallel ingest (shared storage on a cluster)
     vocabulary_paths: list[Path] = []  # users' vocabulary files, merged over the shipped one
     host: str = "127.0.0.1"
     port: int = 8000
@@ -45,3 +57,24 @@ class Settings(BaseSettings):
     chat_model: str | None = None
     chat_api_key: SecretStr | None = None
     chat_timeout_s: float = Field(default=30.0, gt=0)
+
+    @property
+    def store_location(self) -> str:
+        """Where the graph is, in words for messages."""
+        if self.store_backend == "sparql":
+            return f"the SPARQL server at {self.sparql_query_url}"
+        return str(self.store_path)
+
+    def sparql_store(self, writable: bool = True) -> SparqlHttpStore:
+        """A client of the SPARQL server these settings name (CLAIMGRAPH_STORE_BACKEND=sparql)."""
+        from kg.remote_store import SparqlHttpStore  # on use: importing the settings stays light
+
+        return SparqlHttpStore(self.sparql_query_url, self.sparql_update_url, self.sparql_graph_store_url,
+                               self.sparql_timeout_s, writable=writable, refresh_s=self.sparql_refresh_s,
+                               auth=self._sparql_auth())
+
+    def _sparql_auth(self) -> tuple[str, str] | None:
+        if self.sparql_user is None:
+            return None
+        password = self.sparql_password.get_secret_value() if self.sparql_password else ""
+        return self.sparql_user, password

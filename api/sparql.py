@@ -12,10 +12,9 @@ from api.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, negotiate
 from api.models import PROBLEM_RESPONSES
 from api.runner import Limits, write_boolean, write_solutions, write_triples
 from api.sparql_request import FORM, QUERY, UPDATE, Operation, read_operation, refuse_remote
-from kg.mirror import MirroredStore
 from kg.ontology import PREFIXES, rdf
 from kg.sparql import QueryError
-from kg.store import StoreError
+from kg.store import GraphStore, ServedStore, StoreError
 
 router = APIRouter(tags=["SPARQL"])
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -64,7 +63,7 @@ _POST_DOC = {
 _ANSWERS = {200: _RESULTS, 204: {"description": "Update applied."}, **PROBLEM_RESPONSES}
 
 
-def answer(store: MirroredStore, operation: Operation, accept: str | None, limits: Limits) -> tuple[bytes, Format]:
+def answer(store: ServedStore, operation: Operation, accept: str | None, limits: Limits) -> tuple[bytes, Format]:
     """Run a query and write its result in the negotiated format, within the limits (on a worker thread)."""
     result = store.query(operation.text, default_graph=operation.default_graphs,
                          named_graphs=operation.named_graphs)
@@ -83,7 +82,7 @@ def answer(store: MirroredStore, operation: Operation, accept: str | None, limit
         raise StoreError(f"query failed: {error}") from error
 
 
-def describe_service(request: Request, store: MirroredStore, writable: bool) -> list[Triple]:
+def describe_service(request: Request, store: GraphStore, writable: bool) -> list[Triple]:
     endpoint = NamedNode(str(request.url.replace(query="")))
     sd = {name: NamedNode(SD + name) for name in (
         "Service", "endpoint", "supportedLanguage", "SPARQL11Query", "SPARQL11Update", "resultFormat", "feature",

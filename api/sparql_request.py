@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 
 from api.problems import BadRequest, FederationRefused, RequestTooLarge, UnsupportedMediaType
+from kg.sparql import code_only
 
 FORM = "application/x-www-form-urlencoded"
 QUERY = "application/sparql-query"
@@ -20,11 +21,6 @@ POST_TYPES = (FORM, QUERY, UPDATE)
 # SERVICE (federation) and LOAD would make this server fetch from other hosts: an open proxy. Matched as
 # keywords only, once strings, IRIs and comments are blanked out, so `?service`, `ex:service` and "SERVICE"
 # in a literal pass.
-_NOT_CODE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*',
-    re.DOTALL,
-)
 _REMOTE = re.compile(r"(?<![\w:?$@-])(SERVICE|LOAD)(?![\w:-])", re.IGNORECASE)
 
 
@@ -118,7 +114,7 @@ async def read_operation(request: Request, max_bytes: int) -> Operation | None:
 
 def refuse_remote(operation: Operation) -> None:
     """403 for SERVICE and LOAD, which would make the server fetch from other hosts."""
-    found = _REMOTE.search(_NOT_CODE.sub(" ", operation.text))
+    found = _REMOTE.search(code_only(operation.text))
     if found:
         raise FederationRefused(
             f"{found[1].upper()} is disabled: this endpoint does not fetch from other hosts", keyword=found[1].upper()

@@ -1,5 +1,6 @@
-"""`make bench` (python -m bench.run): ingest time for the seeds and a synthetic 10,000-abstract corpus, extractor
-throughput, and the query service's latency and throughput (bench/http.py)."""
+"""`make bench` (python -m bench.run): ingest time for the seeds, extractor throughput on synthetic abstracts, the
+query service's latency and throughput (bench/http.py), a mixed load (bench/load.py), and the scale run
+(bench/scale.py: serial and parallel ingest up to 100,000 abstracts)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import http
+from bench import http, load, scale
 from bench.synthetic import write_synthetic_dump
 from ingest.claims import extract_claims
-from ingest.entities import extract_entities
 from ingest.sources import parse_file
 from ingest.vocabulary import load_vocabulary
 from kg.load import load_sources
 from kg.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
-SYNTHETIC_ABSTRACTS = 10_000
+SYNTHETIC_ABSTRACTS = 2_000  # for the extractor alone; bench/scale.py ingests up to 100,000
 REPEATS = 3
 
 
@@ -33,7 +33,6 @@ def _timed_ingest(files: list[Path], vocabulary) -> tuple[float, int, int]:
 
 def _extractor_rate(path: Path, vocabulary) -> tuple[float, int]:
     parsed = parse_file(path)
-    _, mentions = extract_entities(parsed.text, parsed.documents, vocabulary)
     started = time.perf_counter()
     claims = sum(len(extract_claims(parsed.text, d, [], {})) for d in parsed.documents)
     return claims / (time.perf_counter() - started), claims
@@ -48,13 +47,11 @@ def main() -> None:
     print(f"seeds: {len(seeds)} files, {seed_runs[0][1]} documents, {seed_runs[0][2]} triples; ingest median {seed_seconds:.2f} s over {REPEATS} runs")
     with tempfile.TemporaryDirectory() as directory:
         dump = write_synthetic_dump(Path(directory) / "synthetic.txt", SYNTHETIC_ABSTRACTS)
-        seconds, documents, triples = _timed_ingest([dump], vocabulary)
-        print(f"synthetic: {documents} abstracts, {triples} triples; ingest {seconds:.1f} s = {documents / seconds:.0f} documents/s")
         rate, claims = _extractor_rate(dump, vocabulary)
         print(f"extractor: {claims} claims at {rate:.0f} claims/s")
-    print(f"ratio: synthetic ingest per document / seed ingest per document = "
-          f"{(seconds / documents) / (seed_seconds / seed_runs[0][1]):.2f}")
     http.main()  # the query service: SPARQL over HTTP against the store itself and rdflib
+    load.load_seeds_service()  # 60 s of concurrent SPARQL, REST and /ask
+    scale.main()  # serial and parallel ingest at 10k and 100k synthetic abstracts (the longest part)
 
 
 if __name__ == "__main__":

@@ -40,9 +40,20 @@ def synthetic_abstract(rng: random.Random) -> str:
 
 
 def write_synthetic_dump(path: Path, count: int, seed: int = 20240101) -> Path:
+    return write_synthetic_corpus(path.parent, count, per_file=max(count, 1), seed=seed, names=[path.name])[0]
+
+
+def write_synthetic_corpus(directory: Path, count: int, per_file: int = 10_000, seed: int = 20240101,
+                           names: list[str] | None = None) -> list[Path]:
+    """``count`` abstracts in arXiv-dump files of ``per_file`` each (as a large dump comes in parts), one stream
+    of the seeded generator across files so any prefix of the corpus is the same whatever the file size."""
     rng = random.Random(seed)
-    lines = ["arxiv_id", "stringlengths", "abstract", "stringlengths"]
-    for index in range(count):
-        lines += [f"{2400 + index // 99999:04d}.{index % 99999:05d}", synthetic_abstract(rng)]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    paths = []
+    for part, first in enumerate(range(0, count, per_file)):
+        lines = ["arxiv_id", "stringlengths", "abstract", "stringlengths"]
+        for index in range(first, min(count, first + per_file)):
+            lines += [f"{2400 + index // 99999:04d}.{index % 99999:05d}", synthetic_abstract(rng)]
+        path = directory / (names[part] if names else f"synthetic-{part:04d}.txt")
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -62,10 +62,11 @@ def run_one(verifier: Verifier, claim: ClaimRecord, view: GraphView, options: Ve
     )
 
 
-def verify_claims(view: GraphView, registry: Registry, options: VerifyOptions
+def verify_claims(view: GraphView, registry: Registry, options: VerifyOptions, claims: list[ClaimRecord] | None = None
                   ) -> list[tuple[Verification, Verifier]]:
+    """Every applicable verifier on each of ``claims`` (default: all the view's claims)."""
     done = []
-    for claim in view.claims:
+    for claim in view.claims if claims is None else claims:
         for verifier in registry.for_claim(claim, view) or [UNCOVERED]:
             done.append((run_one(verifier, claim, view, options), verifier))
     return done
@@ -82,12 +83,18 @@ def verify_all(store: GraphStore, registry: Registry | None = None, options: Ver
     clock = time.perf_counter()
     view = GraphView(store)
     done = verify_claims(view, registry or default_registry(), options or VerifyOptions())
+    return write_back(store, view.claims, done, time.perf_counter() - clock)
+
+
+def write_back(store: GraphStore, claims: list[ClaimRecord], done: list[tuple[Verification, Verifier]],
+               seconds: float) -> VerificationRun:
+    """Each source file's verifications replace its verification graph (emptied for a file with none left)."""
     by_source: dict[str, list[tuple[Verification, Verifier]]] = defaultdict(list)
     for pair in done:
         by_source[pair[0].source].append(pair)
     for source in sorted(_sources(store) | set(by_source)):
         write_verifications(store, source, by_source.get(source, []))
-    return summarise(view.claims, [v for v, _ in done], time.perf_counter() - clock)
+    return summarise(claims, [v for v, _ in done], seconds)
 
 
 def summarise(claims: list[ClaimRecord], verifications: list[Verification], seconds: float = 0.0) -> VerificationRun:

@@ -6,6 +6,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
+from pydantic import BaseModel
+
 from ingest.entity_patterns import Discovery, acronym_definitions, model_names, name_before_colon, proposals
 from ingest.models import Document, Entity, Mention, Span
 from ingest.vocabulary import Vocabulary, entity_key
@@ -45,8 +47,23 @@ class NameIndex:
                     break
 
 
+class EntityCatalogue(BaseModel):
+    """A file's names and entities: the vocabulary's plus what its patterns discovered anywhere in the file, so a
+    name defined in one document is found in every other document of the file too."""
+
+    names: dict[str, str]
+    methods: dict[str, str]
+    entities: dict[str, Entity]
+
+
 def extract_entities(text: str, documents: list[Document], vocabulary: Vocabulary) -> tuple[list[Entity], list[Mention]]:
-    discovered = _discover(text, documents, vocabulary)
+    catalogue = entity_catalogue(discover_entities(text, documents, vocabulary), vocabulary)
+    mentions = find_mentions(text, documents, catalogue)
+    return mentioned_entities(mentions, catalogue), mentions
+
+
+def entity_catalogue(discovered: list[tuple[Discovery, str]], vocabulary: Vocabulary) -> EntityCatalogue:
+    """Discoveries in file order: the first one of a name or key wins, as when the file is read in one piece."""
     names = dict(vocabulary.names)
     methods: dict[str, str] = {}
     entities = dict(vocabulary.entities)
@@ -55,18 +72,25 @@ def extract_entities(text: str, documents: list[Document], vocabulary: Vocabular
             names.setdefault(name, key)
         methods.setdefault(key, discovery.method)
         entities[key] = _with_discovery(entities.get(key), key, discovery)
-    index = NameIndex(names)
-    mentions = [
-        Mention(entity_key=key, document_id=document.id, span=Span.of(text, start, end), method=methods.get(key, "vocabulary"))
+    return EntityCatalogue(names=names, methods=methods, entities=entities)
+
+
+def find_mentions(text: str, documents: list[Document], catalogue: EntityCatalogue) -> list[Mention]:
+    index = NameIndex(catalogue.names)
+    return [
+        Mention(entity_key=key, document_id=document.id, span=Span.of(text, start, end),
+                method=catalogue.methods.get(key, "vocabulary"))
         for document in documents
         for region in _regions(document)
         for start, end, _, key in index.find(text, region.start, region.end)
     ]
-    mentioned = sorted({mention.entity_key for mention in mentions})
-    return [entities[key] for key in mentioned], mentions
 
 
-def _discover(text: str, documents: list[Document], vocabulary: Vocabulary) -> list[tuple[Discovery, str]]:
+def mentioned_entities(mentions: list[Mention], catalogue: EntityCatalogue) -> list[Entity]:
+    return [catalogue.entities[key] for key in sorted({mention.entity_key for mention in mentions})]
+
+
+def discover_entities(text: str, documents: list[Document], vocabulary: Vocabulary) -> list[tuple[Discovery, str]]:
     found: list[tuple[Discovery, str]] = []
     for document in documents:
         for span in _title_like(document):

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from ingest.models import IngestResult
 from ingest.papers import PaperCandidate
-from ingest.pipeline import read_sources
+from ingest.pipeline import read_file, resolve_sources
 from ingest.vocabulary import Vocabulary
 from kg.iris import graph_iri, key_from_iri
 from kg.mapping import result_to_quads
@@ -69,9 +69,11 @@ def load_sources(
     store: GraphStore, files: list[Path], vocabulary: Vocabulary, on_file: Callable[[Path], None] | None = None
 ) -> LoadSummary:
     started = time.perf_counter()
-    known = stored_paper_candidates(store, {path.name for path in files})
-    results = read_sources(files, vocabulary, known, on_file)
-    rows = [_store_result(store, result) for result in results]
+    # Every file is parsed (and so checked) before anything is written; then each is read and stored in turn, so
+    # memory holds one file's records and quads at a time, not the whole batch's.
+    resolved = resolve_sources(files, stored_paper_candidates(store, {path.name for path in files}), on_file)
+    rows = [_store_result(store, read_file(parsed, vocabulary, resolved.papers[parsed.source.name]))
+            for parsed in resolved.parsed]
     return LoadSummary(files=rows, seconds=time.perf_counter() - started)
 
 

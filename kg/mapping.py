@@ -35,7 +35,7 @@ def result_to_quads(result: IngestResult) -> list[Quad]:
     add_mentions(sink, result.mentions, index, SentenceFinder(result.documents))
     for claim in result.claims:
         add_claim(sink, claim, index)
-    return sink.quads
+    return list(dict.fromkeys(sink.quads))  # a fact stated twice (an alias equal to a fact value, ...) is one triple
 
 
 def store_result(store: GraphStore, result: IngestResult) -> None:

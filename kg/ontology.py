@@ -87,6 +87,7 @@ class CG(DefinedNamespace):
 
     # datatype properties
     arxivId: URIRef
+    loadIncomplete: URIRef
     arxivVersion: URIRef
     charCount: URIRef
     citedNumber: URIRef

@@ -4,8 +4,10 @@ CLI and API), and literal-to-Python conversion."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal as Kind
+from typing import TYPE_CHECKING
+from typing import Literal as Kind
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, RdfFormat, Triple, serialize
 
@@ -13,6 +15,19 @@ from kg.ontology import PREFIXES
 
 if TYPE_CHECKING:  # kg.store imports QueryError from here
     from kg.store import GraphStore
+
+# Strings, IRIs and comments, which may hold any word: blanked out before a query's keywords are looked for.
+_NOT_CODE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*',
+    re.DOTALL,
+)
+
+
+def code_only(sparql: str) -> str:
+    """The query with its strings, IRIs and comments blanked out, so keywords in them are not taken for code."""
+    return _NOT_CODE.sub(" ", sparql)
+
 
 PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in PREFIXES.items())
 

@@ -3,16 +3,19 @@ implementation (on disk at a path, or in memory)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Protocol
 
-from pyoxigraph import NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store, serialize
+from pyoxigraph import Literal, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store, serialize
 
-from kg.ontology import PREFIXES
+from kg.ontology import PREFIXES, cg
 from kg.sparql import QueryError
+
+logger = logging.getLogger(__name__)
 
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples
 
@@ -28,6 +31,14 @@ _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 class StoreError(RuntimeError):
     """The store could not be opened, read or written; nothing was changed by the failed call."""
+
+
+class StoreUnavailable(StoreError):
+    """The store's server could not be reached; the same call may succeed once it is back."""
+
+    def __init__(self, message: str, server: str) -> None:
+        super().__init__(message)
+        self.server = server
 
 
 class GraphStore(Protocol):
@@ -52,6 +63,31 @@ class GraphStore(Protocol):
     def count_triples(self) -> int: ...
 
     def __len__(self) -> int: ...
+
+
+class ServedStore(GraphStore, Protocol):
+    """What a long-running service needs of a store besides GraphStore: queries over a SPARQL Protocol dataset,
+    whether it takes writes, and a generation that moves on whenever the graph may have changed, so views built
+    from the graph know when to be built again."""
+
+    @property
+    def generation(self) -> int: ...
+
+    @property
+    def writable(self) -> bool: ...
+
+    def query(
+        self,
+        sparql: str,
+        use_union_default: bool = True,
+        *,
+        default_graph: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+    ) -> QueryResult:
+        """Naming ``default_graph`` or ``named_graphs`` (default-graph-uri, named-graph-uri) makes the dataset
+        exactly those graphs, the other part left empty when not named."""
+
+    def close(self) -> None: ...
 
 
 def replace_statement(graph_iri: str, removed: str, added: str) -> str:
@@ -95,6 +131,9 @@ class OxigraphStore:
             self._store = Store(str(self.path)) if self.path is not None else Store()
         except OSError as error:
             raise StoreError(f"cannot open the store at {self.path}: {error}") from error
+        for graph_iri in self._drop_incomplete_loads():
+            logger.warning("dropped <%s>: its bulk load into %s was interrupted; ingest its file again", graph_iri,
+                           self.path)
 
     def replace_graph(self, graph_iri: str, quads: Iterable[Quad]) -> None:
         # The new quads are read and checked before the store is touched, then the difference from the stored
@@ -121,6 +160,29 @@ class OxigraphStore:
             self._store.extend(quads)
         except OSError as error:
             raise StoreError(f"write failed, store unchanged: {error}") from error
+
+    def bulk_replace_graph(self, graph_iri: str, nquads_files: list[Path]) -> None:
+        """Replace a graph with Oxigraph's bulk loader: ~3x faster than one transaction, but not one itself. The
+        old graph is dropped and the new one marked incomplete in one transaction; the mark goes when the last
+        file is in. A failed load drops the partial graph at once; a killed one, when the store is next opened."""
+        graph = NamedNode(graph_iri)
+        mark = Quad(graph, cg.loadIncomplete, Literal(True), graph)
+        with self._write_lock:
+            self.update(f"DROP SILENT GRAPH {graph} ; INSERT DATA {{ GRAPH {graph} {{ {graph} {cg.loadIncomplete} true }} }}")
+            try:
+                for path in nquads_files:
+                    self._store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)  # shards hold this graph only
+            except (OSError, SyntaxError) as error:
+                self.remove_graph(graph_iri)
+                raise StoreError(f"bulk load of {path} into <{graph_iri}> failed, graph removed: {error}") from error
+            self._store.remove(mark)
+
+    def _drop_incomplete_loads(self) -> list[str]:
+        incomplete = [quad.graph_name.value for quad in self._store.quads_for_pattern(None, cg.loadIncomplete, None)
+                      if isinstance(quad.graph_name, NamedNode)]
+        for graph_iri in incomplete:
+            self.remove_graph(graph_iri)
+        return incomplete
 
     def remove_graph(self, graph_iri: str) -> None:
         self.update(f"DROP SILENT GRAPH <{NamedNode(graph_iri).value}>")

@@ -1,10 +1,13 @@
-"""Shared fixtures: the real seed files and a vocabulary."""
+"""Shared fixtures: the real seed files and a vocabulary, stores and services over them; a free port."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from bench.http import free_port  # noqa: F401  (tests import it from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -75,3 +78,13 @@ def verified_settings(seed_store_path: Path, tmp_path_factory: pytest.TempPathFa
         verify_all(store, default_registry())
     return Settings(store_path=path, index_path=seed_store_path.parent / "index", embedding_model=None,
                     seeds_path=SEEDS)
+
+
+@pytest.fixture(scope="session")
+def dask_scheduler() -> Iterator[str]:
+    """A two-process Dask cluster for the session, reached by address as a real cluster would be."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
+                      host="127.0.0.1") as cluster:
+        yield cluster.scheduler_address

@@ -3,12 +3,6 @@ SPARQL client) and httpx, then stopped."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,42 +11,13 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 
-KG = Path(sys.executable).parent / "kg"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.kg_serve import serving
 
 
 @pytest.fixture(scope="module")
 def server(seed_store_path: Path) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "CLAIMGRAPH_STORE_PATH": str(seed_store_path)}
-    env.pop("CLAIMGRAPH_WRITE_TOKEN", None)
-    process = subprocess.Popen([str(KG), "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stdout.read().decode()
-            try:
-                if httpx.get(f"{base}/stats", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start in 60 s"
-            time.sleep(0.2)
+    with serving({"store_path": str(seed_store_path)}) as base:
         yield base
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def sparql(base: str, query: str, fmt: str, method: str | None = None):

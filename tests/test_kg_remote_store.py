@@ -1,16 +1,12 @@
-"""The GraphStore interface over a real SPARQL 1.1 server: the Oxigraph server (PyPI `oxigraph`) started on
-127.0.0.1 on a free port. The same loading, stats, claims, verification and export run on it unchanged."""
+"""The GraphStore interface over real SPARQL 1.1 servers started on 127.0.0.1 on free ports: the Oxigraph server
+(PyPI `oxigraph`) and, opted in with CLAIMGRAPH_TEST_VIRTUOSO=1, Virtuoso Open Source 7 (`make test-virtuoso`).
+The same loading, stats, claims, verification and export run on each unchanged."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from compute.registry import default_registry
@@ -22,48 +18,30 @@ from kg.remote_store import SparqlHttpStore
 from kg.sparql import QueryError
 from kg.stats import graph_stats
 from kg.store import OxigraphStore, StoreError
+from tests.oxigraph_server import OxigraphServer, free_port, needs_oxigraph
+from tests.virtuoso_server import VirtuosoServer, needs_virtuoso
 
-OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-pytestmark = pytest.mark.skipif(not Path(OXIGRAPH).exists(), reason="the oxigraph server (pip install oxigraph) is not installed")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+SERVERS = [pytest.param(OxigraphServer, id="oxigraph", marks=needs_oxigraph),
+           pytest.param(VirtuosoServer, id="virtuoso", marks=needs_virtuoso)]
 
 
-def _start(location: Path, port: int) -> subprocess.Popen:
-    server = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                               "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/query", params={"query": "ASK {}"}, timeout=1)
-            return server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the oxigraph server did not start")
-
-
-def _store(port: int) -> SparqlHttpStore:
-    base = f"http://127.0.0.1:{port}"
-    return SparqlHttpStore(f"{base}/query", f"{base}/update", f"{base}/store", timeout_s=30)
+@pytest.fixture(scope="module", params=SERVERS)
+def server_type(request: pytest.FixtureRequest) -> type[OxigraphServer | VirtuosoServer]:
+    return request.param
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    location, port = tmp_path_factory.mktemp("oxigraph") / "data", _free_port()
-    process = _start(location, port)
-    yield location, port, process
-    process.terminate()
-    process.wait(timeout=10)
+def server(server_type, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer | VirtuosoServer]:
+    """An empty server of each kind, started on a fresh directory."""
+    running = server_type(tmp_path_factory.mktemp(server_type.__name__) / "data", free_port())
+    running.start()
+    yield running
+    running.stop()
 
 
 @pytest.fixture(scope="module")
 def remote(server, seed_paths, vocabulary) -> SparqlHttpStore:
-    store = _store(server[1])
+    store = server.store()
     load_sources(store, seed_paths, vocabulary)
     return store
 
@@ -93,22 +71,43 @@ def test_verification_runs_unchanged_on_the_server(remote) -> None:
     assert len(refuted) == run.by_verdict.get("refuted", 0)
 
 
+def test_ask_and_construct_answer_as_on_the_embedded_store(remote) -> None:
+    assert remote.ask("ASK { ?c a cg:Claim }") is True
+    assert remote.ask("ASK { ?c a cg:NoSuchClass }") is False
+    triples = list(remote.query("CONSTRUCT { ?c a cg:Claim } WHERE { ?c a cg:Claim } LIMIT 3"))
+    assert len(triples) == 3 and all(t.object.value.endswith("#Claim") for t in triples)
+
+
 def test_malformed_query_is_a_query_error(remote) -> None:
     with pytest.raises(QueryError):
         remote.select("SELECT ?x WHERE { ?x")
 
 
-def test_unreachable_server_is_a_clear_store_error_and_recovery_follows(tmp_path: Path) -> None:
-    port = _free_port()
-    store = _store(port)
+@needs_virtuoso
+def test_a_result_virtuoso_cut_short_is_an_error_not_a_partial_answer(tmp_path: Path) -> None:
+    capped = VirtuosoServer(tmp_path / "data", free_port(), max_rows=10)
+    capped.start()
+    try:
+        store = capped.store()
+        store.update("INSERT DATA { GRAPH <https://claimgraph.dev/id/graph/x> { "
+                     + " ".join(f"<urn:s{i}> <urn:p> {i} ." for i in range(20)) + " } }")
+        assert len(store.select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 9")) == 9  # under the cap: answered
+        with pytest.raises(StoreError, match="ResultSetMaxRows"):
+            store.serialize("nq")
+    finally:
+        capped.stop()
+
+
+def test_unreachable_server_is_a_clear_store_error_and_recovery_follows(server_type, tmp_path: Path) -> None:
+    back = server_type(tmp_path / "data", free_port())
+    store = back.store()
     with pytest.raises(StoreError, match="unreachable"):
         store.graphs()
-    process = _start(tmp_path / "data", port)
+    back.start()
     try:
         assert store.graphs() == [], "the same client works once the server is back"
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        back.stop()
 
 
 def test_kg_commands_work_against_the_server(server, remote, monkeypatch) -> None:
@@ -118,13 +117,11 @@ def test_kg_commands_work_against_the_server(server, remote, monkeypatch) -> Non
 
     from api.cli import app
 
-    base = f"http://127.0.0.1:{server[1]}"
-    for name, value in (("STORE_BACKEND", "sparql"), ("SPARQL_QUERY_URL", f"{base}/query"),
-                        ("SPARQL_UPDATE_URL", f"{base}/update"), ("SPARQL_GRAPH_STORE_URL", f"{base}/store")):
-        monkeypatch.setenv(f"CLAIMGRAPH_{name}", value)
+    for name, value in server.settings().items():
+        monkeypatch.setenv(f"CLAIMGRAPH_{name.upper()}", value)
     runner = CliRunner()
     stats = json.loads(runner.invoke(app, ["stats", "--json"]).stdout)
     assert stats == graph_stats(remote).model_dump(mode="json")
-    monkeypatch.setenv("CLAIMGRAPH_SPARQL_QUERY_URL", f"http://127.0.0.1:{_free_port()}/query")
+    monkeypatch.setenv("CLAIMGRAPH_SPARQL_QUERY_URL", f"http://127.0.0.1:{free_port()}/query")
     down = runner.invoke(app, ["stats", "--json"])
     assert down.exit_code == 2 and "unreachable" in down.stderr

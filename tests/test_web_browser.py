@@ -9,7 +9,6 @@ Screenshots of every page go to test-artifacts/web/.
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEEDS
+from tests.conftest import ROOT, SEEDS, free_port
 
 CHROMIUM = Path(os.environ.get("CLAIMGRAPH_CHROMIUM", "/usr/bin/chromium"))
 HOW_TO_ENABLE = ("browser tests need Debian's Chromium and Playwright for Python: `apt-get install chromium` and "
@@ -46,12 +45,6 @@ PAGES = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(verified_settings) -> Iterator[str]:
     """The real app under uvicorn on 127.0.0.1, in a thread, for this module."""
@@ -59,7 +52,7 @@ def server(verified_settings) -> Iterator[str]:
 
     from api.app import create_app
 
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(verified_settings), host="127.0.0.1", port=port, log_level="warning")
     served = uvicorn.Server(config)
     thread = threading.Thread(target=served.run, daemon=True)

@@ -13,9 +13,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
-from api.problems import Problem, malformed
+from api.problems import Problem, malformed, store_problem
 from api.web.templating import render
 from kg.sparql import QueryError
+from kg.store import StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +28,8 @@ def error_page(request: Request, status: int, title: str, detail: str, **extra: 
 def _page_for(request: Request, error: Exception) -> Response:
     if isinstance(error, QueryError):
         error = malformed(error)
+    if isinstance(error, StoreError):
+        error = store_problem(request, error)
     if isinstance(error, Problem):
         response = error_page(request, int(error.status), error.title, error.detail, **error.extensions)
         response.headers.update(error.headers)
@@ -47,7 +50,7 @@ class PageRoute(APIRoute):
         async def html_errors(request: Request) -> Response:
             try:
                 return await handler(request)
-            except (Problem, QueryError, RequestValidationError, HTTPException) as error:
+            except (Problem, QueryError, StoreError, RequestValidationError, HTTPException) as error:
                 return _page_for(request, error)
 
         return html_errors

@@ -18,10 +18,10 @@ from api.resources import Resources
 from api.web.templating import UNVERIFIED
 from compute.report import VerificationReport
 from kg.iris import document_iri
-from kg.mirror import MirroredStore
 from kg.quotes import SourceTexts
 from kg.sparql import DOCUMENT_TYPES, PROLOGUE
 from kg.stats import GraphStats, graph_stats
+from kg.store import GraphStore
 
 T = TypeVar("T")
 _DOCUMENT_SOURCES = PROLOGUE + f"""
@@ -80,7 +80,7 @@ class Dashboard:
     most_refuted: dict[str, list[Tally]]  # "Paper" / "Model" -> subjects with refuted claims, most first
 
 
-def claim_rows(store: MirroredStore, report: VerificationReport) -> list[ClaimRow]:
+def claim_rows(store: GraphStore, report: VerificationReport) -> list[ClaimRow]:
     summaries, _ = claims_page(store, "?claim a cg:Claim .", 10**9, 0)
     sources = {row["doc"]: row["name"] for row in store.select(_DOCUMENT_SOURCES)}
     verdicts = {c.claim_id: c.verdict.value if c.verifications else UNVERIFIED for c in report.claims}
@@ -88,7 +88,7 @@ def claim_rows(store: MirroredStore, report: VerificationReport) -> list[ClaimRo
             for c in summaries]
 
 
-def _most_refuted(store: MirroredStore, report: VerificationReport) -> dict[str, list[Tally]]:
+def _most_refuted(store: GraphStore, report: VerificationReport) -> dict[str, list[Tally]]:
     checked = [c for c in report.claims if c.verdict.value != "not_checkable"]
     if not checked:
         return {"Paper": [], "Model": []}
@@ -106,7 +106,7 @@ def _most_refuted(store: MirroredStore, report: VerificationReport) -> dict[str,
     return {kind: [t for t in tallies if t.type == kind][:10] for kind in ("Paper", "Model")}
 
 
-def dashboard(store: MirroredStore, report: VerificationReport, rows: list[ClaimRow]) -> Dashboard:
+def dashboard(store: GraphStore, report: VerificationReport, rows: list[ClaimRow]) -> Dashboard:
     claims = Counter(row.source for row in rows)
     verified: dict[str, str] = {}
     for item in report.claims:
