@@ -88,3 +88,19 @@ def dask_scheduler() -> Iterator[str]:
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
                       host="127.0.0.1") as cluster:
         yield cluster.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def tiny_pair():
+    """(target, draft) tiny LMs whose draft agrees with the target almost always."""
+    from tests.specdec_tiny import pair
+
+    return pair(vocab=32, noise=0.02)
+
+
+@pytest.fixture(scope="module")
+def rough_tiny_pair():
+    """A poor draft (large noise): most proposals are rejected, so the residual rule does the work."""
+    from tests.specdec_tiny import pair
+
+    return pair(vocab=8, noise=0.5)

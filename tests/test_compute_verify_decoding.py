@@ -8,7 +8,7 @@ from pathlib import Path
 from compute import verify_decoding
 from compute.models import ReasonCode, Verdict
 from compute.registry import VerifyOptions
-from compute.specdecode.results import BenchResults, MethodResult, PromptSetResult, Stat, save
+from compute.specdecode.results import BenchResults, MethodResult, PromptSetResult, Stat, StaticPlan, save
 from tests.compute_samples import run_verifier, store_from
 
 OFFLOAD = ("We serve LLaMA-2-13B on a single RTX-2080Ti with an average time between tokens (TBT) of {tbt}, which "
@@ -35,13 +35,16 @@ def results_file(path: Path) -> Path:
     def method(name: str, speedup: float, step: float | None) -> MethodResult:
         return MethodResult(method=name, tokens_per_s=Stat.of([4.0, 5.0, 6.0]), speedup=Stat.of([speedup] * 3),
                             acceptance_rate=0.5 if step else None, mean_accepted_per_step=step,
+                            target_passes=20, draft_passes=40,
                             identical_to_baseline=True, tokens=64)
-    prompt_set = PromptSetResult(name="code", prompts=2, methods={
+    prompt_set = PromptSetResult(name="code", prompts=2, acceptance_prior=[0.4, None], methods={
         "incremental": method("incremental", 1.0, 1.0), "speculative": method("speculative", 1.5, 2.5),
         "tree": method("tree", 1.7, 3.1), "hf_assisted": method("hf_assisted", 1.4, None)})
     return save(BenchResults(created="2026-01-01", device="cpu: test", dtype="float32", threads=2, versions={},
-                             target="T", draft="D", max_new_tokens=32, temperature=0.0, speculative_k=4,
-                             tree_parents=[-1, 0], acceptance_vector=[0.6], verify_seconds={1: 0.1},
+                             target="T", draft="D", max_new_tokens=32, temperature=0.0, max_draft=8, tree_leaves=2,
+                             verify_seconds={1: 0.1}, draft_seconds=0.05, confidence_bands=[0.5],
+                             static_plan=StaticPlan(acceptance=[0.6], parents=[-1, 0], expected_tokens=1.6, budget=2,
+                                                    budget_parents=[-1, 0], budget_expected_tokens=1.6),
                              prompt_sets={"code": prompt_set}), path)
 
 

@@ -9,25 +9,14 @@ import torch
 from scipy.stats import chisquare
 
 from compute.specdecode.baseline import DecodeConfig, generate_incremental
+from compute.specdecode.costs import Costs
 from compute.specdecode.models import probabilities
 from compute.specdecode.speculative import generate_speculative, verify_chain
-from compute.specdecode.tree import TreeShape, generate_tree, walk
+from compute.specdecode.tree import DynamicTree, TreeShape, generate_tree, walk
 from compute.specdecode.tree_dp import optimal_tree
-from tests.specdec_tiny import pair
 
 ALPHA = 0.001  # false-alarm rate of each goodness-of-fit test
 PROMPT = [1, 5, 7, 3]
-
-
-@pytest.fixture(scope="module")
-def models():
-    return pair(vocab=32, noise=0.02)
-
-
-@pytest.fixture(scope="module")
-def rough_models():
-    """A poor draft (large noise): most proposals are rejected, so the residual rule does the work."""
-    return pair(vocab=8, noise=0.5)
 
 
 def fit(counts: torch.Tensor, probs: torch.Tensor) -> float:
@@ -46,8 +35,8 @@ SHAPES = [TreeShape.chain(4), TreeShape.uniform(2, 2), TreeShape((-1, 0, 0, 0, 1
 
 
 @pytest.mark.parametrize("k", [1, 3, 6])
-def test_speculative_greedy_is_token_identical(models, k: int) -> None:
-    target, draft = models
+def test_speculative_greedy_is_token_identical(tiny_pair, k: int) -> None:
+    target, draft = tiny_pair
     config = DecodeConfig(max_new_tokens=30)
     base = generate_incremental(target, PROMPT, config)
     spec = generate_speculative(target, draft, PROMPT, config, k=k)
@@ -57,14 +46,14 @@ def test_speculative_greedy_is_token_identical(models, k: int) -> None:
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=lambda s: f"{s.size}nodes")
-def test_tree_greedy_is_token_identical(models, shape: TreeShape) -> None:
-    target, draft = models
+def test_tree_greedy_is_token_identical(tiny_pair, shape: TreeShape) -> None:
+    target, draft = tiny_pair
     config = DecodeConfig(max_new_tokens=30)
     assert generate_tree(target, draft, PROMPT, config, shape).tokens == generate_incremental(target, PROMPT, config).tokens
 
 
-def test_end_of_sequence_stops_all_variants_alike(models) -> None:
-    target, draft = models
+def test_end_of_sequence_stops_all_variants_alike(tiny_pair) -> None:
+    target, draft = tiny_pair
     free = generate_incremental(target, PROMPT, DecodeConfig(max_new_tokens=20)).tokens
     config = DecodeConfig(max_new_tokens=20, eos_token_id=free[6])
     expected = free[:free.index(free[6]) + 1]
@@ -80,14 +69,19 @@ def first_tokens(run, n: int, vocab: int) -> torch.Tensor:
     return counts
 
 
-@pytest.mark.parametrize("variant", ["speculative", "tree"])
-def test_sampling_matches_the_target_end_to_end(rough_models, variant: str) -> None:
-    target, draft = rough_models
+COSTS = Costs(verify={1: 1.0, 2: 1.1, 8: 1.6}, draft=0.2)  # the adaptive rules stop at varying lengths here
+
+
+@pytest.mark.parametrize("variant", ["speculative", "adaptive", "tree", "dynamic tree"])
+def test_sampling_matches_the_target_end_to_end(rough_tiny_pair, variant: str) -> None:
+    target, draft = rough_tiny_pair
     config = DecodeConfig(max_new_tokens=3, temperature=1.0)
-    shape = TreeShape.uniform(3, 2)
-    run = (lambda g: generate_speculative(target, draft, PROMPT, config, k=2, generator=g).tokens) if variant == \
-        "speculative" else (lambda g: generate_tree(target, draft, PROMPT, config, shape, generator=g).tokens)
-    counts = first_tokens(run, 600, 8)
+    runs = {"speculative": lambda g: generate_speculative(target, draft, PROMPT, config, k=2, generator=g),
+            "adaptive": lambda g: generate_speculative(target, draft, PROMPT, config, k=3, generator=g, costs=COSTS),
+            "tree": lambda g: generate_tree(target, draft, PROMPT, config, TreeShape.uniform(3, 2), generator=g),
+            "dynamic tree": lambda g: generate_tree(target, draft, PROMPT, config,
+                                                    DynamicTree(depth=2, leaves=2, costs=COSTS), generator=g)}
+    counts = first_tokens(lambda g: runs[variant](g).tokens, 600, 8)
     target.reset()
     p = probabilities(target.forward(PROMPT)[-1], 1.0).float()
     draft.reset()

@@ -29,10 +29,11 @@ class DecodeConfig:
 class Generation:
     """The generated tokens and what producing them cost.
 
-    ``mean_accepted_per_step`` is tokens emitted / target forward passes after the prefill: every target pass
-    emits the draft tokens it accepted plus one token of its own (the correction or the bonus), so it is 1 for
-    incremental decoding and 1 + (accepted draft tokens per pass) for speculation (the "block efficiency").
-    ``acceptance_rate`` is accepted draft tokens / draft tokens proposed to the target.
+    ``mean_accepted_per_step`` is tokens emitted / target forward passes (the first pass also feeds the prompt):
+    every target pass emits the draft tokens it accepted plus one token of its own (the correction or the bonus),
+    so it is 1 for incremental decoding and 1 + (accepted draft tokens per pass) for speculation (the "block
+    efficiency"). ``acceptance_rate`` is accepted draft tokens / draft tokens the target verified (for a tree,
+    every node but the root).
     """
 
     tokens: list[int]
@@ -73,14 +74,13 @@ def trim(tokens: list[int], config: DecodeConfig) -> list[int]:
     return tokens
 
 
-def prefill(models: Sequence[CausalLM], prompt: Sequence[int]) -> None:
-    """Reset each model's cache and feed all of the prompt but its last token (which the first step feeds)."""
+def start(models: Sequence[CausalLM], prompt: Sequence[int]) -> None:
+    """Empty each model's cache: a decoder's first pass feeds the whole prompt (there is no separate prefill pass,
+    which would cost one more read of the weights)."""
     if not prompt:
         raise ValueError("an empty prompt: at least one token is needed to condition on")
     for model in models:
         model.reset()
-        if len(prompt) > 1:
-            model.forward(prompt[:-1])
 
 
 def generate_incremental(target: CausalLM, prompt: Sequence[int], config: DecodeConfig,
@@ -88,7 +88,7 @@ def generate_incremental(target: CausalLM, prompt: Sequence[int], config: Decode
     """Autoregressive decoding: feed the last token, pick the next from the target's logits, repeat."""
     generator = generator or torch.Generator().manual_seed(0)
     clock = time.perf_counter()
-    prefill([target], prompt)
+    start([target], prompt)
     sequence, result = list(prompt), Generation(tokens=[])
     while not finished(result.tokens, config):
         logits = target.extend(sequence)

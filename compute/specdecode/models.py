@@ -32,11 +32,11 @@ def sample(probs: torch.Tensor, generator: torch.Generator) -> int:
 
 @dataclass
 class Counters:
-    """Forward passes a decoder ran, by model (the prefill is counted apart: it emits no token)."""
+    """Forward passes a decoder ran, by model."""
 
     target_calls: int = 0
     draft_calls: int = 0
-    target_tokens: int = 0  # tokens the target processed outside the prefill (verification width)
+    target_tokens: int = 0  # tokens the target verified, prompt tokens not counted
 
 
 class CausalLM:
@@ -60,13 +60,15 @@ class CausalLM:
 
     @torch.inference_mode()
     def forward(self, tokens: Sequence[int], positions: Sequence[int] | None = None,
-                mask: torch.Tensor | None = None) -> torch.Tensor:
+                mask: torch.Tensor | None = None, last: int | None = None) -> torch.Tensor:
         """Logits (n, vocab) for ``tokens`` appended to the cache; ``mask`` is (n, cached + n) of booleans
-        (True: may attend), default causal; ``positions`` default to consecutive positions after the cache."""
+        (True: may attend), default causal; ``positions`` default to consecutive positions after the cache.
+        ``last``: logits for the last ``last`` tokens only (the output layer is a large share of a pass over a
+        150k vocabulary, wasted on positions nobody reads)."""
         start = self.length
         ids = torch.tensor([list(tokens)], device=self.device)
         pos = torch.arange(start, start + len(tokens)) if positions is None else torch.tensor(list(positions))
-        extra = {}
+        extra = {"logits_to_keep": last} if last else {}
         if mask is not None:
             additive = torch.zeros(mask.shape, dtype=self.dtype).masked_fill(~mask, torch.finfo(self.dtype).min)
             extra["attention_mask"] = additive[None, None].to(self.device)
@@ -80,7 +82,7 @@ class CausalLM:
         missing = list(sequence[self.length:])
         if not missing:
             raise CacheError("the cache already holds the whole sequence: no logits to return")
-        return self.forward(missing)[-1]
+        return self.forward(missing, last=1)[-1]
 
     def keep(self, indices: Sequence[int]) -> None:
         """Reduce the cache to the given positions, in order (a prefix crop or a tree path)."""

@@ -33,13 +33,22 @@ class Stat(Frozen):
 
 
 class MethodResult(Frozen):
-    """One decoding method on one prompt set; speedups are over our incremental decoding, run for run."""
+    """One decoding method on one prompt set; speedups are over our incremental decoding, run for run.
 
-    method: str  # incremental | speculative | tree | hf_generate | hf_assisted
+    A step is one forward pass of the target (the first also feeds the prompt); each step emits the draft tokens it
+    accepted plus one token of the target's own, so ``mean_accepted_per_step`` = tokens emitted / target passes
+    (1 for incremental decoding) and accepted draft tokens = tokens emitted - target passes.
+    ``acceptance_rate`` = accepted draft tokens / draft tokens the target verified: for a chain one per draft pass
+    (transformers' passes are counted with forward hooks), for the tree every node but the root.
+    """
+
+    method: str  # incremental | speculative | tree | hf_assisted
     tokens_per_s: Stat
     speedup: Stat
-    acceptance_rate: float | None = None  # accepted draft tokens / proposed draft tokens
-    mean_accepted_per_step: float | None = None  # tokens emitted / target forward passes after the prefill
+    acceptance_rate: float | None = None
+    mean_accepted_per_step: float | None = None
+    target_passes: int  # per run, all prompts
+    draft_passes: int
     identical_to_baseline: bool  # greedy output token-identical to incremental decoding on every prompt
     tokens: int  # tokens generated per run
 
@@ -47,7 +56,20 @@ class MethodResult(Frozen):
 class PromptSetResult(Frozen):
     name: str
     prompts: int
+    acceptance_prior: list[float | None]  # by confidence band, on the set's held-out prompt; None: no token there
     methods: dict[str, MethodResult]
+
+
+class StaticPlan(Frozen):
+    """Sequoia's hardware-aware planner for a fixed tree (tree_dp.plan) on the measured costs, reported, not run:
+    its pick, and the DP's best tree within ``budget`` nodes, with their expected tokens per step."""
+
+    acceptance: list[float]  # per-position p_k measured on the calibration prompts
+    parents: list[int]
+    expected_tokens: float
+    budget: int
+    budget_parents: list[int]
+    budget_expected_tokens: float
 
 
 class BenchResults(Frozen):
@@ -60,10 +82,12 @@ class BenchResults(Frozen):
     draft: str
     max_new_tokens: int
     temperature: float
-    speculative_k: int
-    tree_parents: list[int]
-    acceptance_vector: list[float]  # per-position p_k measured on the calibration prompts
+    max_draft: int  # the most draft tokens per step (the chain, ours and the tree's)
+    tree_leaves: int  # leaves the dynamic tree hangs on its chain each step
     verify_seconds: dict[int, float]  # target forward time by number of tokens verified
+    draft_seconds: float  # one draft pass over one token
+    confidence_bands: list[float]  # upper edges of the draft-confidence bands of ``acceptance_prior``
+    static_plan: StaticPlan
     prompt_sets: dict[str, PromptSetResult]
 
     OURS: ClassVar[tuple[str, ...]] = ("speculative", "tree")

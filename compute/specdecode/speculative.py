@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import torch
 
-from compute.specdecode.baseline import DecodeConfig, Generation, finished, next_token, prefill, trim
+from compute.specdecode.baseline import DecodeConfig, Generation, finished, next_token, start, trim
+from compute.specdecode.costs import Acceptance, Costs, Rates, Step
 from compute.specdecode.models import CausalLM, probabilities, sample
 
 
@@ -62,43 +64,77 @@ def verify_chain_greedy(logits: torch.Tensor, drafted: Sequence[int]) -> tuple[i
     return len(drafted), choices[len(drafted)]
 
 
-def draft_chain(draft: CausalLM, sequence: list[int], k: int, config: DecodeConfig,
-                generator: torch.Generator) -> tuple[list[int], list[torch.Tensor]]:
-    """k tokens proposed by the draft, each from its distribution given the sequence and the previous ones."""
-    drafted: list[int] = []
-    dists: list[torch.Tensor] = []
+@dataclass
+class Chain:
+    """Tokens the draft proposed one after another, its distribution at each (the one the token came from), its
+    confidence (top probability) there, and each token's reach: the estimated chance that it and every token
+    before it are accepted."""
+
+    tokens: list[int] = field(default_factory=list)
+    dists: list[torch.Tensor] = field(default_factory=list)
+    confidence: list[float] = field(default_factory=list)
+    reach: list[float] = field(default_factory=list)
+
+
+def draft_chain(draft: CausalLM, sequence: list[int], k: int, config: DecodeConfig, generator: torch.Generator,
+                costs: Costs | None = None, acceptance: Acceptance | None = None) -> Chain:
+    """At most k tokens proposed by the draft, each from its distribution given the sequence and the previous ones.
+
+    With ``costs`` the length adapts: after each token the draft goes on only if more tokens are expected to raise
+    the step's tokens per second (``costs.Step.best_count``). A token is worth its reach, the product of the
+    chances (``acceptance``, learnt from earlier steps by the draft's confidence) of it and the tokens before it;
+    tokens not drafted yet get the mean chance of this chain's tokens (confident runs, long in code, go on). The
+    choice depends on the draft and on earlier steps only, so the verification rules stay exact.
+    """
+    chain, reach, chances = Chain(), 1.0, 0.0
+    step, acceptance = Step(costs) if costs else None, acceptance or Acceptance()
     for j in range(k):
-        logits = draft.extend(sequence) if j == 0 else draft.forward([drafted[-1]])[-1]
-        if config.greedy:
-            drafted.append(int(torch.argmax(logits).item()))
-        else:
-            dists.append(probabilities(logits, config.temperature))
-            drafted.append(sample(dists[-1], generator))
-    return drafted, dists
+        logits = draft.extend(sequence) if j == 0 else draft.forward([chain.tokens[-1]])[-1]
+        dist = probabilities(logits, config.temperature if not config.greedy else 1.0)
+        chain.tokens.append(int(torch.argmax(dist).item()) if config.greedy else sample(dist, generator))
+        chain.dists.append(dist)
+        chain.confidence.append(float(dist.max()))
+        chance = acceptance.chance(chain.confidence[-1])
+        chances += chance
+        reach *= chance
+        chain.reach.append(reach)
+        if step is None:
+            continue
+        step.add(reach, drafts=1)
+        ahead = chances / (j + 1)
+        if not step.best_count((reach * ahead ** i for i in range(1, k - j)), drafts=1):
+            break
+    return chain
 
 
 def generate_speculative(target: CausalLM, draft: CausalLM, prompt: Sequence[int], config: DecodeConfig,
-                         k: int = 4, generator: torch.Generator | None = None) -> Generation:
-    """Speculative decoding with k draft tokens per target pass; caches keep all but the newest token."""
+                         k: int = 4, generator: torch.Generator | None = None, costs: Costs | None = None,
+                         prior: Rates | None = None) -> Generation:
+    """Speculative decoding with k draft tokens per target pass (at most k with ``costs``: see ``draft_chain``;
+    ``prior``: acceptance by confidence band measured beforehand, see ``costs.Acceptance``); the target's first
+    pass feeds the prompt with the first drafts; caches keep all but the newest token."""
     if k < 0:
         raise ValueError(f"k must be >= 0, got {k}")
     generator = generator or torch.Generator().manual_seed(0)
     clock = time.perf_counter()
-    prefill([target, draft], prompt)
+    start([target, draft], prompt)
     sequence, result = list(prompt), Generation(tokens=[])
+    acceptance = Acceptance(prior) if prior else Acceptance()
     while not finished(result.tokens, config):
-        step = min(k, config.max_new_tokens - len(result.tokens) - 1)
-        drafted, dists = draft_chain(draft, sequence, step, config, generator)
+        chain = draft_chain(draft, sequence, min(k, config.max_new_tokens - len(result.tokens) - 1), config,
+                            generator, costs, acceptance)
+        drafted = chain.tokens
         result.counters.draft_calls += len(drafted)
-        logits = target.forward(sequence[target.length:] + drafted)[-(len(drafted) + 1):]
+        logits = target.forward(sequence[target.length:] + drafted, last=len(drafted) + 1)
         result.counters.target_calls += 1
         result.counters.target_tokens += len(drafted) + 1
         if config.greedy:
             accepted, token = verify_chain_greedy(logits, drafted)
         elif drafted:
-            accepted, token = verify_chain(probabilities(logits, config.temperature), dists, drafted, generator)
+            accepted, token = verify_chain(probabilities(logits, config.temperature), chain.dists, drafted, generator)
         else:
             accepted, token = 0, next_token(logits[-1], config, generator)
+        acceptance.record(chain.confidence, accepted)
         kept = len(sequence) + accepted
         target.crop(kept)
         draft.crop(kept)

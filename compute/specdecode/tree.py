@@ -12,20 +12,24 @@ distribution p, draft distribution q and children x_1..x_c (in the order drawn):
 
 which is Sequoia's sampling-without-replacement rule and leaves the target's distribution unchanged.
 Greedy: descend to the child equal to argmax p, else emit argmax p (identical to incremental greedy).
+
+The shape is fixed (``TreeShape``, e.g. from ``tree_dp``) or grown anew each step (``DynamicTree``): the draft's
+adaptive chain, with a budget of leaves where they are likeliest to be accepted.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import torch
 
-from compute.specdecode.baseline import DecodeConfig, Generation, finished, prefill, trim
+from compute.specdecode.baseline import DecodeConfig, Generation, finished, start, trim
+from compute.specdecode.costs import Acceptance, Costs, Rates
 from compute.specdecode.models import CausalLM, probabilities, sample, tree_mask
-from compute.specdecode.speculative import aligned, residual, uniform
+from compute.specdecode.speculative import aligned, draft_chain, residual, uniform
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,44 @@ class TreeShape:
     def depth(self) -> int:
         return max(self.depths)
 
+    @property
+    def max_children(self) -> int:
+        return max(map(len, self.children))
+
+
+@dataclass(frozen=True)
+class DynamicTree:
+    """A tree grown anew each step: the draft's chain (``speculative.draft_chain``: at most ``depth`` tokens,
+    adaptive with ``costs``) and ``leaves`` more nodes hung on it: at each chain level the next children of the
+    same parent drawn from the same distribution (without replacement), the ``leaves`` of highest reach (their
+    parent's reach times their draft probability) over all levels. Leaves need no draft pass, only verification
+    width: a fixed node budget above the chain, which catches the token the target emits where it rejects the chain.
+    """
+
+    depth: int
+    leaves: int
+    costs: Costs | None = None
+    prior: Rates | None = None  # acceptance by confidence band measured beforehand (``costs.Acceptance``)
+
+    @property
+    def max_children(self) -> int:
+        return self.leaves + 1
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One step's draft tree: its shape, each node's token (the root's is the sequence's last), the draft's
+    distribution at each node with children, the nodes held in the draft's cache (in cache order), draft passes;
+    for a dynamic tree also its chain's nodes and the draft's confidence at each (what acceptance is learnt from)."""
+
+    shape: TreeShape
+    tokens: list[int]
+    dists: dict[int, torch.Tensor]
+    fed: list[int]
+    drafts: int
+    chain: list[int] = field(default_factory=list)
+    confidence: list[float] = field(default_factory=list)
+
 
 def draw_children(q: torch.Tensor, count: int, config: DecodeConfig, generator: torch.Generator) -> list[int]:
     if config.greedy:
@@ -84,11 +126,12 @@ def draw_children(q: torch.Tensor, count: int, config: DecodeConfig, generator: 
 
 
 def expand(draft: CausalLM, shape: TreeShape, sequence: list[int], config: DecodeConfig,
-           generator: torch.Generator) -> tuple[list[int], dict[int, torch.Tensor], list[int]]:
-    """Tokens of the tree's nodes, the draft's distribution at each internal node, and the nodes fed to the
-    draft in cache order (internal nodes only: leaves need no distribution)."""
+           generator: torch.Generator) -> Proposal:
+    """The fixed tree drafted level by level (one draft pass per level; leaves need no distribution)."""
+    drafts = 0
     if draft.length < len(sequence) - 1:
-        draft.forward(sequence[draft.length:-1])
+        draft.forward(sequence[draft.length:-1], last=1)
+        drafts += 1
     base = draft.length
     tokens, dists, fed = [sequence[-1]] + [0] * (shape.size - 1), {}, []
     for level in range(shape.depth):
@@ -97,13 +140,77 @@ def expand(draft: CausalLM, shape: TreeShape, sequence: list[int], config: Decod
         parents = [order.index(shape.parents[n]) if shape.parents[n] >= 0 else -1 for n in order]
         mask = tree_mask(parents, base)[len(fed):]
         logits = draft.forward([tokens[n] for n in nodes], [base + level] * len(nodes), mask)
+        drafts += 1
         fed = order
         for row, node in zip(logits, nodes, strict=True):
             dists[node] = probabilities(row, config.temperature if not config.greedy else 1.0)
             for child, token in zip(shape.children[node], draw_children(dists[node], len(shape.children[node]),
                                                                          config, generator), strict=True):
                 tokens[child] = token
-    return tokens, dists, fed
+    return Proposal(shape, tokens, dists, fed, drafts)
+
+
+def more_children(dist: torch.Tensor, first: int, count: int, config: DecodeConfig,
+                  generator: torch.Generator) -> list[int]:
+    """Children drawn after ``first`` from the same distribution without replacement (greedy: the next best)."""
+    rest = dist.clone()
+    rest[first] = 0.0
+    count = min(count, int((rest > 0).sum()))
+    if not count:
+        return []
+    return draw_children(rest / rest.sum(), count, config, generator)
+
+
+def leaves_by_reach(extra: list[list[int]], dists: list[torch.Tensor], parent_reach: list[float]
+                    ) -> list[tuple[float, int]]:
+    """(reach, level) of every candidate leaf, best first, each level's in the order drawn (as verification needs)."""
+    heads, ranked = [0] * len(extra), []
+    while True:
+        open_ = [(parent_reach[j] * float(dists[j][extra[j][heads[j]]]), j) for j in range(len(extra))
+                 if heads[j] < len(extra[j])]
+        if not open_:
+            return ranked
+        ranked.append(max(open_))
+        heads[ranked[-1][1]] += 1
+
+
+def grow(draft: CausalLM, spec: DynamicTree, sequence: list[int], config: DecodeConfig, generator: torch.Generator,
+         budget: int, acceptance: Acceptance) -> Proposal:
+    """The step's dynamic tree (see ``DynamicTree``), its chain at most ``budget`` deep."""
+    chain = draft_chain(draft, sequence, min(spec.depth, budget), config, generator, spec.costs, acceptance)
+    extra = [more_children(dist, token, spec.leaves, config, generator)
+             for dist, token in zip(chain.dists, chain.tokens, strict=True)]
+    taken = [0] * len(extra)
+    for _, level in leaves_by_reach(extra, chain.dists, [1.0, *chain.reach[:-1]])[:spec.leaves]:
+        taken[level] += 1
+    parents, tokens, dists, chain_nodes = [-1], [sequence[-1]], {}, [0]
+    for j, token in enumerate(chain.tokens):
+        dists[chain_nodes[-1]] = chain.dists[j]
+        level = [token, *extra[j][:taken[j]]]
+        parents += [chain_nodes[-1]] * len(level)
+        tokens += level
+        chain_nodes.append(len(tokens) - len(level))
+    return Proposal(TreeShape(tuple(parents)), tokens, dists, chain_nodes[:len(chain.tokens)], len(chain.tokens),
+                    chain_nodes[1:], chain.confidence)
+
+
+def propose(spec: TreeShape | DynamicTree, draft: CausalLM, sequence: list[int], config: DecodeConfig,
+            generator: torch.Generator, budget: int, acceptance: Acceptance) -> Proposal:
+    if isinstance(spec, TreeShape):
+        return expand(draft, spec, sequence, config, generator)
+    return grow(draft, spec, sequence, config, generator, budget, acceptance)
+
+
+def score(target: CausalLM, sequence: list[int], proposal: Proposal) -> tuple[torch.Tensor, int]:
+    """The target's logits at every node, in one pass that also feeds the sequence's uncached tokens before the
+    root (as a chain above it); and the root's position in the target's cache."""
+    base, shape = target.length, proposal.shape
+    pending = len(sequence) - 1 - base
+    parents = [*range(-1, pending - 1), *(pending + p if p >= 0 else pending - 1 for p in shape.parents)]
+    depths = [*range(pending), *(pending + d for d in shape.depths)]
+    rows = target.forward(sequence[base:-1] + proposal.tokens, [base + d for d in depths], tree_mask(parents, base),
+                          last=shape.size)
+    return rows, base + pending
 
 
 def walk(shape: TreeShape, tokens: list[int], target_rows: torch.Tensor, dists: dict[int, torch.Tensor],
@@ -138,31 +245,33 @@ def walk(shape: TreeShape, tokens: list[int], target_rows: torch.Tensor, dists: 
 
 
 def generate_tree(target: CausalLM, draft: CausalLM, prompt: Sequence[int], config: DecodeConfig,
-                  shape: TreeShape, generator: torch.Generator | None = None) -> Generation:
-    """Tree speculative decoding with a fixed tree shape (see ``tree_dp.plan`` for choosing one)."""
+                  shape: TreeShape | DynamicTree, generator: torch.Generator | None = None) -> Generation:
+    """Tree speculative decoding with a fixed tree (see ``tree_dp.plan`` for choosing one) or a dynamic one."""
     generator = generator or torch.Generator().manual_seed(0)
     clock = time.perf_counter()
-    prefill([target, draft], prompt)
-    sequence, result = list(prompt), Generation(tokens=[], accepted_by_child=[0] * max(map(len, shape.children)))
+    start([target, draft], prompt)
+    sequence, result = list(prompt), Generation(tokens=[], accepted_by_child=[0] * shape.max_children)
+    acceptance = Acceptance(shape.prior) if isinstance(shape, DynamicTree) and shape.prior else Acceptance()
     while not finished(result.tokens, config):
-        tokens, dists, fed = expand(draft, shape, sequence, config, generator) if shape.size > 1 else (
-            [sequence[-1]], {}, [])
-        base = target.length
-        rows = target.forward(tokens, [base + d for d in shape.depths], tree_mask(shape.parents, base))
-        path, token, ordinals = walk(shape, tokens, rows, dists, config, generator)
-        target.keep([*range(base), *(base + n for n in [0, *path])])
+        proposal = propose(shape, draft, sequence, config, generator, config.max_new_tokens - len(result.tokens) - 1,
+                           acceptance)
+        rows, root = score(target, sequence, proposal)
+        path, token, ordinals = walk(proposal.shape, proposal.tokens, rows, proposal.dists, config, generator)
+        on_chain = [a == b for a, b in zip(path, proposal.chain, strict=False)]
+        acceptance.record(proposal.confidence, on_chain.index(False) if False in on_chain else len(on_chain))
+        target.keep([*range(root), *(root + n for n in [0, *path])])
         committed = 0
-        while committed <= len(path) and ([0, *path][committed] in fed):
+        while committed <= len(path) and ([0, *path][committed] in proposal.fed):
             committed += 1
-        draft_base = draft.length - len(fed)
-        draft.keep([*range(draft_base), *(draft_base + fed.index(n) for n in [0, *path][:committed])])
-        emitted = [tokens[n] for n in path] + [token]
+        draft_base = draft.length - len(proposal.fed)
+        draft.keep([*range(draft_base), *(draft_base + proposal.fed.index(n) for n in [0, *path][:committed])])
+        emitted = [proposal.tokens[n] for n in path] + [token]
         sequence += emitted
         result.tokens += emitted
         result.counters.target_calls += 1
-        result.counters.target_tokens += shape.size
-        result.counters.draft_calls += shape.depth
-        result.proposed += shape.size - 1
+        result.counters.target_tokens += proposal.shape.size
+        result.counters.draft_calls += proposal.drafts
+        result.proposed += proposal.shape.size - 1
         result.accepted += len(path)
         for ordinal in ordinals:
             result.accepted_by_child[ordinal] += 1
