@@ -36,13 +36,13 @@ def results_file(path: Path) -> Path:
         return MethodResult(method=name, tokens_per_s=Stat.of([4.0, 5.0, 6.0]), speedup=Stat.of([speedup] * 3),
                             acceptance_rate=0.5 if step else None, mean_accepted_per_step=step,
                             target_passes=20, draft_passes=40,
-                            identical_to_baseline=True, tokens=64)
+                            identical_to_baseline=True, tokens=64, agreeing_prefix=64)
     prompt_set = PromptSetResult(name="code", prompts=2, acceptance_prior=[0.4, None], methods={
         "incremental": method("incremental", 1.0, 1.0), "speculative": method("speculative", 1.5, 2.5),
         "tree": method("tree", 1.7, 3.1), "hf_assisted": method("hf_assisted", 1.4, None)})
     return save(BenchResults(created="2026-01-01", device="cpu: test", dtype="float32", threads=2, versions={},
-                             target="T", draft="D", max_new_tokens=32, temperature=0.0, max_draft=8, tree_leaves=2,
-                             verify_seconds={1: 0.1}, draft_seconds=0.05, confidence_bands=[0.5],
+                             target="T", draft="D", max_new_tokens=32, temperature=0.0, max_draft=8, tree_width=2,
+                             tree_nodes=8, verify_seconds={1: 0.1}, draft_seconds={1: 0.05}, confidence_bands=[0.5],
                              static_plan=StaticPlan(acceptance=[0.6], parents=[-1, 0], expected_tokens=1.6, budget=2,
                                                     budget_parents=[-1, 0], budget_expected_tokens=1.6),
                              prompt_sets={"code": prompt_set}), path)
@@ -58,3 +58,16 @@ def test_speculative_speedups_need_a_gpu_and_show_local_figures(tmp_path: Path, 
     check = run_verifier(store, verify_decoding, "3.1x", "decoding.speculative_speedup", options)
     assert "best (tree) 1.7x" in check.message and "tree 3.1 vs sequence 2.5" in check.message
     assert "assisted generation 1.4x" in check.message and "token-identical" in check.message
+
+
+def test_differing_outputs_say_how_far_they_agree() -> None:
+    def method(name: str, identical: bool) -> MethodResult:
+        return MethodResult(method=name, tokens_per_s=Stat.of([1.0]), speedup=Stat.of([1.0]), target_passes=1,
+                            draft_passes=0, identical_to_baseline=identical, tokens=80,
+                            agreeing_prefix=80 if identical else 57)
+
+    same = [method("incremental", True), method("tree", True)]
+    assert verify_decoding.agreement(same, "torch.bfloat16") == "; greedy outputs token-identical to incremental decoding"
+    reduced = verify_decoding.agreement([*same, method("speculative", False)], "torch.bfloat16")
+    assert "speculative first 57 of 80 tokens agree" in reduced and "bfloat16 rounds" in reduced
+    assert "rounds" not in verify_decoding.agreement([method("speculative", False)], "torch.float32")

@@ -19,13 +19,17 @@ FREE = Costs(verify={1: 1.0, 64: 1.0}, draft=0.0)  # drafting and wider verifica
 DEAR = Costs(verify={1: 1.0, 64: 64.0}, draft=10.0)  # a draft pass costs ten target passes: never pays
 
 
-def test_costs_interpolate_monotonically_and_extrapolate() -> None:
-    costs = Costs(verify={1: 1.0, 4: 0.9, 8: 2.0}, draft=0.1)
-    assert costs.verify_seconds(4) == 1.0  # a wider pass measured cheaper is noise: held at the narrower one's
-    assert costs.verify_seconds(6) == pytest.approx(1.5)
-    assert costs.verify_seconds(16) == pytest.approx(4.0)  # past the widest: the last segment's slope
+def test_costs_interpolate_between_measurements_and_extrapolate() -> None:
+    costs = Costs(verify={1: 1.0, 4: 0.9, 8: 2.0}, draft={1: 0.1, 4: 0.1, 8: 0.3})
+    assert costs.verify_seconds(4) == 0.9  # measured cheaper than a narrower pass: kept, not smoothed away
+    assert costs.verify_seconds(6) == pytest.approx(1.45)
+    assert costs.verify_seconds(16) == pytest.approx(4.2)  # past the widest: the last segment's slope
+    assert costs.draft_seconds(2) == pytest.approx(0.1) and costs.draft_seconds(6) == pytest.approx(0.2)
+    assert Costs(verify={1: 1.0}, draft=0.2).draft_seconds(16) == 0.2  # one figure for every width
     with pytest.raises(CostError):
         Costs(verify={}, draft=0.1)
+    with pytest.raises(CostError):
+        Costs(verify={1: 1.0}, draft={0: 0.1})
 
 
 def test_nodes_are_added_for_the_most_tokens_per_second() -> None:
@@ -36,6 +40,8 @@ def test_nodes_are_added_for_the_most_tokens_per_second() -> None:
     assert Step(FREE).best_count([1e-6] * 3, drafts=1) == 3 and Step(DEAR).best_count([1.0] * 3, drafts=1) == 0
     bump = Step(Costs(verify={1: 1.0, 2: 2.0, 8: 2.0}, draft=0.0))  # the second node is dear, the ones after free
     assert bump.best_count([0.9] * 6) == 6
+    wide = Step(Costs(verify={1: 1.0}, draft={1: 0.1, 8: 10.0}))  # a pass over 8 tokens is dear, over 1 cheap
+    assert wide.best_count([0.5], drafts=1) == 1 and wide.best_count([0.5], drafts=1, width=8) == 0
 
 
 def test_acceptance_is_learnt_by_confidence_band() -> None:
@@ -88,19 +94,31 @@ def test_adaptive_chain_is_token_identical_and_follows_the_costs(tiny_pair) -> N
 def test_dynamic_tree_is_token_identical(tiny_pair, rough_tiny_pair, costs: Costs | None) -> None:
     config = DecodeConfig(max_new_tokens=30)
     for target, draft in (tiny_pair, rough_tiny_pair):
-        tree = generate_tree(target, draft, PROMPT, config, DynamicTree(depth=5, leaves=3, costs=costs))
+        tree = generate_tree(target, draft, PROMPT, config, DynamicTree(depth=5, width=3, max_nodes=12, costs=costs))
         assert tree.tokens == generate_incremental(target, PROMPT, config).tokens
 
 
-def test_dynamic_tree_leaves_add_tokens_per_step(rough_tiny_pair) -> None:
-    """The same chain with four leaves: more tokens per target pass than the chain alone."""
+def test_a_wider_tree_adds_tokens_per_step(rough_tiny_pair) -> None:
+    """Three nodes a level against the chain of the same depth: more tokens per target pass, a draft pass a level."""
     target, draft = rough_tiny_pair
     config = DecodeConfig(max_new_tokens=40)
     chain = generate_speculative(target, draft, PROMPT, config, k=4)
-    tree = generate_tree(target, draft, PROMPT, config, DynamicTree(depth=4, leaves=4))
+    tree = generate_tree(target, draft, PROMPT, config, DynamicTree(depth=4, width=3))
     assert tree.tokens == chain.tokens
     assert tree.mean_accepted_per_step > chain.mean_accepted_per_step
-    assert tree.counters.draft_calls <= chain.counters.draft_calls + 1  # leaves need no draft pass
+    assert tree.counters.draft_calls <= 4 * tree.counters.target_calls
+
+
+def test_tree_nodes_follow_the_costs(tiny_pair) -> None:
+    """Free verification and drafting: full levels; dear drafting: one level only (no pass past the root's)."""
+    target, draft = tiny_pair
+    config = DecodeConfig(max_new_tokens=30)
+    free = generate_tree(target, draft, PROMPT, config, DynamicTree(depth=4, width=2, max_nodes=9, costs=FREE))
+    dear = generate_tree(target, draft, PROMPT, config, DynamicTree(depth=4, width=2, max_nodes=9, costs=DEAR))
+    assert free.tokens == dear.tokens
+    assert dear.counters.draft_calls == dear.counters.target_calls  # one draft pass a step: the root's
+    assert free.proposed > 6 * free.counters.target_calls  # 8 nodes a step but where the output's end cuts in
+    assert free.mean_accepted_per_step > dear.mean_accepted_per_step
 
 
 def test_logits_of_the_last_positions_only() -> None:

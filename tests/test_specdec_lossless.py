@@ -80,7 +80,7 @@ def test_sampling_matches_the_target_end_to_end(rough_tiny_pair, variant: str) -
             "adaptive": lambda g: generate_speculative(target, draft, PROMPT, config, k=3, generator=g, costs=COSTS),
             "tree": lambda g: generate_tree(target, draft, PROMPT, config, TreeShape.uniform(3, 2), generator=g),
             "dynamic tree": lambda g: generate_tree(target, draft, PROMPT, config,
-                                                    DynamicTree(depth=2, leaves=2, costs=COSTS), generator=g)}
+                                                    DynamicTree(depth=2, width=2, costs=COSTS), generator=g)}
     counts = first_tokens(lambda g: runs[variant](g).tokens, 600, 8)
     target.reset()
     p = probabilities(target.forward(PROMPT)[-1], 1.0).float()

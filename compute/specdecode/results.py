@@ -51,6 +51,7 @@ class MethodResult(Frozen):
     draft_passes: int
     identical_to_baseline: bool  # greedy output token-identical to incremental decoding on every prompt
     tokens: int  # tokens generated per run
+    agreeing_prefix: int  # leading tokens equal to incremental decoding's, summed over prompts (first run)
 
 
 class PromptSetResult(Frozen):
@@ -83,9 +84,10 @@ class BenchResults(Frozen):
     max_new_tokens: int
     temperature: float
     max_draft: int  # the most draft tokens per step (the chain, ours and the tree's)
-    tree_leaves: int  # leaves the dynamic tree hangs on its chain each step
+    tree_width: int  # the most nodes a level of the dynamic tree
+    tree_nodes: int  # the most nodes of the dynamic tree
     verify_seconds: dict[int, float]  # target forward time by number of tokens verified
-    draft_seconds: float  # one draft pass over one token
+    draft_seconds: dict[int, float]  # draft forward time by number of tokens fed
     confidence_bands: list[float]  # upper edges of the draft-confidence bands of ``acceptance_prior``
     static_plan: StaticPlan
     prompt_sets: dict[str, PromptSetResult]

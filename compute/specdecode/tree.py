@@ -13,8 +13,8 @@ distribution p, draft distribution q and children x_1..x_c (in the order drawn):
 which is Sequoia's sampling-without-replacement rule and leaves the target's distribution unchanged.
 Greedy: descend to the child equal to argmax p, else emit argmax p (identical to incremental greedy).
 
-The shape is fixed (``TreeShape``, e.g. from ``tree_dp``) or grown anew each step (``DynamicTree``): the draft's
-adaptive chain, with a budget of leaves where they are likeliest to be accepted.
+The shape is fixed (``TreeShape``, e.g. from ``tree_dp``) or grown anew each step (``DynamicTree``): level by
+level, the nodes likeliest to be accepted, as many as pay for their verification and draft passes.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from functools import cached_property
 import torch
 
 from compute.specdecode.baseline import DecodeConfig, Generation, finished, start, trim
-from compute.specdecode.costs import Acceptance, Costs, Rates
+from compute.specdecode.costs import Acceptance, Costs, Rates, Step
 from compute.specdecode.models import CausalLM, probabilities, sample, tree_mask
-from compute.specdecode.speculative import aligned, draft_chain, residual, uniform
+from compute.specdecode.speculative import aligned, residual, uniform
 
 
 @dataclass(frozen=True)
@@ -87,21 +87,27 @@ class TreeShape:
 
 @dataclass(frozen=True)
 class DynamicTree:
-    """A tree grown anew each step: the draft's chain (``speculative.draft_chain``: at most ``depth`` tokens,
-    adaptive with ``costs``) and ``leaves`` more nodes hung on it: at each chain level the next children of the
-    same parent drawn from the same distribution (without replacement), the ``leaves`` of highest reach (their
-    parent's reach times their draft probability) over all levels. Leaves need no draft pass, only verification
-    width: a fixed node budget above the chain, which catches the token the target emits where it rejects the chain.
-    """
+    """A tree grown anew each step, level by level, one draft pass per level: each level holds the (at most)
+    ``width`` children of highest estimated reach (see ``child_values``) among the children of the level before,
+    drawn without replacement from their parent's distribution, and the next pass drafts from all of them. With
+    ``costs`` a level's nodes, and whether to draft another level, are sized for the most expected tokens per
+    second (``costs.Step``); without, each level takes ``width``. Width 1 is the adaptive chain. At most ``depth``
+    levels and ``max_nodes`` nodes. (A level of bounded width keeps the budget from going to unlikely siblings
+    near the root before likelier nodes deeper down are known.)"""
 
     depth: int
-    leaves: int
+    width: int = 1
+    max_nodes: int = 64
     costs: Costs | None = None
     prior: Rates | None = None  # acceptance by confidence band measured beforehand (``costs.Acceptance``)
 
+    def __post_init__(self) -> None:
+        if self.depth < 0 or self.width < 1 or self.max_nodes < 1:
+            raise ValueError(f"a dynamic tree needs depth >= 0, width >= 1, max_nodes >= 1, got {self}")
+
     @property
     def max_children(self) -> int:
-        return self.leaves + 1
+        return self.max_nodes
 
 
 @dataclass(frozen=True)
@@ -150,48 +156,67 @@ def expand(draft: CausalLM, shape: TreeShape, sequence: list[int], config: Decod
     return Proposal(shape, tokens, dists, fed, drafts)
 
 
-def more_children(dist: torch.Tensor, first: int, count: int, config: DecodeConfig,
-                  generator: torch.Generator) -> list[int]:
-    """Children drawn after ``first`` from the same distribution without replacement (greedy: the next best)."""
-    rest = dist.clone()
-    rest[first] = 0.0
-    count = min(count, int((rest > 0).sum()))
-    if not count:
-        return []
-    return draw_children(rest / rest.sum(), count, config, generator)
-
-
-def leaves_by_reach(extra: list[list[int]], dists: list[torch.Tensor], parent_reach: list[float]
-                    ) -> list[tuple[float, int]]:
-    """(reach, level) of every candidate leaf, best first, each level's in the order drawn (as verification needs)."""
-    heads, ranked = [0] * len(extra), []
-    while True:
-        open_ = [(parent_reach[j] * float(dists[j][extra[j][heads[j]]]), j) for j in range(len(extra))
-                 if heads[j] < len(extra[j])]
-        if not open_:
-            return ranked
-        ranked.append(max(open_))
-        heads[ranked[-1][1]] += 1
+def child_values(dist: torch.Tensor, acceptance: Acceptance, count: int) -> list[float]:
+    """The chance that each of a node's first ``count`` children (in the order drawn) is the one the target
+    accepts: the first's learnt from the draft's confidence (``Acceptance``), the rest sharing what is left in
+    proportion to the draft's next-highest probabilities. Functions of the distribution only, never of the
+    tokens drawn, so which children a tree keeps cannot bias the sampling rule."""
+    top = torch.topk(dist, min(count, dist.shape[-1])).values.double().tolist()
+    first = acceptance.chance(top[0])
+    rest = (1.0 - first) / max(1.0 - top[0], 1e-12)
+    values = [first, *(min(first, rest * q) for q in top[1:])]
+    return [min(a, b) for a, b in zip(values, [1.0, *values], strict=False)]  # never above an earlier sibling
 
 
 def grow(draft: CausalLM, spec: DynamicTree, sequence: list[int], config: DecodeConfig, generator: torch.Generator,
          budget: int, acceptance: Acceptance) -> Proposal:
-    """The step's dynamic tree (see ``DynamicTree``), its chain at most ``budget`` deep."""
-    chain = draft_chain(draft, sequence, min(spec.depth, budget), config, generator, spec.costs, acceptance)
-    extra = [more_children(dist, token, spec.leaves, config, generator)
-             for dist, token in zip(chain.dists, chain.tokens, strict=True)]
-    taken = [0] * len(extra)
-    for _, level in leaves_by_reach(extra, chain.dists, [1.0, *chain.reach[:-1]])[:spec.leaves]:
-        taken[level] += 1
-    parents, tokens, dists, chain_nodes = [-1], [sequence[-1]], {}, [0]
-    for j, token in enumerate(chain.tokens):
-        dists[chain_nodes[-1]] = chain.dists[j]
-        level = [token, *extra[j][:taken[j]]]
-        parents += [chain_nodes[-1]] * len(level)
-        tokens += level
-        chain_nodes.append(len(tokens) - len(level))
-    return Proposal(TreeShape(tuple(parents)), tokens, dists, chain_nodes[:len(chain.tokens)], len(chain.tokens),
-                    chain_nodes[1:], chain.confidence)
+    """The step's dynamic tree (see ``DynamicTree``), at most ``budget`` levels deep."""
+    temperature = config.temperature if not config.greedy else 1.0
+    parents, tokens, reach, fed = [-1], [sequence[-1]], [1.0], [0]
+    dists = {0: probabilities(draft.extend(sequence), temperature)}  # one pass: uncached tokens and the root
+    base, drafts = draft.length - 1, 1
+    step = Step(spec.costs, drafting=spec.costs.draft_seconds(1)) if spec.costs else None
+    chain, confidence, frontier, chances = [], [], [0], []
+    for level in range(min(spec.depth, budget)):
+        values = {node: child_values(dists[node], acceptance, spec.max_nodes) for node in frontier}
+        ranked = sorted(((reach[node] * v, node) for node in frontier for v in values[node]), key=lambda c: -c[0])
+        ranked = ranked[:min(spec.width, spec.max_nodes - len(parents))]
+        count = step.best_count(value for value, _ in ranked) if step else min(spec.width, len(ranked))
+        if not count:
+            break
+        kids: dict[int, list[int]] = {node: [] for node in frontier}
+        for value, node in ranked[:count]:
+            kids[node].append(len(kids[node]))
+            if step:
+                step.add(value)
+        for node in frontier:
+            drawn = draw_children(dists[node], len(kids[node]), config, generator) if kids[node] else []
+            for ordinal, token in enumerate(drawn):
+                parents.append(node), tokens.append(token), reach.append(reach[node] * values[node][ordinal])
+                if ordinal == 0 and node == (chain[-1] if chain else 0):
+                    chain.append(len(tokens) - 1)
+                    confidence.append(float(dists[node].max()))
+                    chances.append(values[node][0])
+        expand = list(range(len(parents) - count, len(parents)))  # breadth-first, as the tree is numbered
+        if level + 1 >= min(spec.depth, budget):
+            break
+        if step:
+            # the next level yields up to the frontier's total reach (its nodes' paths exclude each other), decaying
+            # by the chain's mean chance a level after that
+            ahead, total = sum(chances) / len(chances), sum(reach[node] for node in expand)
+            if not step.best_count((total * ahead ** i for i in range(1, min(spec.depth, budget) - level)), drafts=1,
+                                   width=len(expand)):
+                break
+            step.add_pass(len(expand))
+        order = fed + expand
+        mask = tree_mask([order.index(parents[n]) if parents[n] >= 0 else -1 for n in order], base)[len(fed):]
+        logits = draft.forward([tokens[n] for n in expand], [base + level + 1] * len(expand), mask)
+        drafts += 1
+        fed = order
+        for row, node in zip(logits, expand, strict=True):
+            dists[node] = probabilities(row, temperature)
+        frontier = expand
+    return Proposal(TreeShape(tuple(parents)), tokens, dists, fed, drafts, chain, confidence)
 
 
 def propose(spec: TreeShape | DynamicTree, draft: CausalLM, sequence: list[int], config: DecodeConfig,
