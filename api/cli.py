@@ -17,6 +17,8 @@ from api.settings import Settings
 from ingest.errors import SourceError
 
 if TYPE_CHECKING:
+    from kg.parallel_ingest import ParallelOptions
+    from kg.search_index import IndexStats
     from kg.store import GraphStore
 
 app = typer.Typer(help="ClaimGraph: a static analyser for numeric claims in ML research text.", no_args_is_help=True)
@@ -29,8 +31,8 @@ def ingest(
     store: StoreOption = None,
     vocabulary: Annotated[Optional[list[Path]], typer.Option("--vocabulary", help="Extra vocabulary JSON file(s).")] = None,
     index: Annotated[bool, typer.Option("--index/--no-index", help="Update the search index (passages, BM25, embeddings) afterwards.")] = True,
-    workers: Annotated[Optional[int], typer.Option(help="Read on a local Dask cluster of this many processes (default: $CLAIMGRAPH_INGEST_WORKERS, 0 = serial).")] = None,
-    scheduler: Annotated[Optional[str], typer.Option(help="Read on the Dask cluster at this scheduler address (default: $CLAIMGRAPH_DASK_SCHEDULER).")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="Read and embed on a local Dask cluster of this many processes (default: $CLAIMGRAPH_INGEST_WORKERS, 0 = serial).")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(help="Read and embed on the Dask cluster at this scheduler address (default: $CLAIMGRAPH_DASK_SCHEDULER).")] = None,
     batch_size: Annotated[int, typer.Option(help="Documents per parallel task and N-Quads shard.")] = 500,
     bulk: Annotated[bool, typer.Option(help="Parallel only: Oxigraph's bulk loader, faster but not transactional (for a store nothing reads yet).")] = False,
     as_json: JsonOption = False,
@@ -40,7 +42,6 @@ def ingest(
     from ingest.vocabulary import load_vocabulary
     from kg.load import load_sources
     from kg.parallel_ingest import ParallelOptions, ingest_parallel
-    from kg.search_index import update_search_index
 
     settings = settings_with(store)
     workers = settings.ingest_workers if workers is None else workers
@@ -59,7 +60,7 @@ def ingest(
                        else load_sources(graph, files, words, on_file=read))
             if index:
                 progress.update(task, description="search index")
-                search = update_search_index(graph, settings)
+                search = _index_with_embeddings(graph, settings, parallel)
     except SourceError as error:
         raise fail(str(error)) from error
     if as_json:
@@ -75,6 +76,19 @@ def ingest(
     if index:
         console.print(f"search index: {search.passages} passages, {search.embedded} embedded, {search.reused} reused, "
                       f"{'dense ' + str(search.model) if search.dense else 'BM25 only: ' + str(search.reason)} ({search.seconds:.1f} s)")
+
+
+def _index_with_embeddings(graph: GraphStore, settings: Settings, parallel: ParallelOptions | None) -> IndexStats:
+    """The search index, its passages embedded on the same kind of cluster the documents were read on."""
+    from kg.search_index import update_search_index
+
+    if parallel is None:
+        return update_search_index(graph, settings)
+    from kg.cluster import dask_client
+    from kg.parallel_embed import cluster_encoder
+
+    with dask_client(parallel.scheduler, parallel.workers) as client:
+        return update_search_index(graph, settings, encode=cluster_encoder(client))
 
 
 def _progress(disable: bool) -> Progress:

@@ -1,6 +1,7 @@
 """`make bench` (python -m bench.run): ingest time for the seeds, extractor throughput on synthetic abstracts, the
-query service's latency and throughput (bench/http.py), a mixed load (bench/load.py), and the scale run
-(bench/scale.py: serial and parallel ingest up to 100,000 abstracts)."""
+query service's latency and throughput (bench/http.py), a mixed load (bench/load.py), passage embedding in process
+and on Dask (bench/embed.py), and the scale run (bench/scale.py: serial and parallel ingest up to 100,000
+abstracts)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import http, load, scale
+from bench import embed, http, load, scale
 from bench.synthetic import write_synthetic_dump
 from ingest.claims import extract_claims
 from ingest.sources import parse_file
@@ -51,6 +52,7 @@ def main() -> None:
         print(f"extractor: {claims} claims at {rate:.0f} claims/s")
     http.main()  # the query service: SPARQL over HTTP against the store itself and rdflib
     load.load_seeds_service()  # 60 s of concurrent SPARQL, REST and /ask
+    embed.main([])  # passages of 1,000 synthetic abstracts, in process and on 2 Dask workers
     scale.main()  # serial and parallel ingest at 10k and 100k synthetic abstracts (the longest part)
 
 

@@ -17,6 +17,10 @@ DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}"}
 
 
+class EmbeddingUnavailable(RuntimeError):
+    """The embedding model cannot be loaded where the encoding runs (a worker without the model's package)."""
+
+
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 rows, so a dot product is the cosine similarity."""
 

@@ -19,17 +19,21 @@ import hashlib
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel, TypeAdapter
 
-from kg.embeddings import DEFAULT_MODEL, load_embedder
+from kg.embeddings import DEFAULT_MODEL, EmbeddingUnavailable, load_embedder
 from kg.lexical import LexicalIndex
 from kg.passages import Passage, build_passages, document_spans
 from kg.quotes import DOCUMENT_SPANS
 from kg.search import EntityName, SearchIndex
 from kg.sparql import ENTITIES, ENTITY_ALIASES
 from kg.store import GraphStore
+
+if TYPE_CHECKING:
+    from kg.parallel_embed import Encoder
 
 _PASSAGES = TypeAdapter(list[Passage])
 _ENTITIES = TypeAdapter(list[EntityName])
@@ -94,7 +98,8 @@ def _previous_vectors(path: Path, model: str) -> dict[str, np.ndarray]:
     return dict(zip(meta["keys"], matrix))
 
 
-def _embed(passages: list[Passage], path: Path, settings: SearchSettings) -> tuple[np.ndarray | None, int, int, str | None]:
+def _embed(passages: list[Passage], path: Path, settings: SearchSettings,
+           encode: Encoder | None) -> tuple[np.ndarray | None, int, int, str | None]:
     model = settings.embedding_model
     if model is None:
         return None, 0, 0, "dense search disabled in settings (embedding_model is None)"
@@ -103,10 +108,17 @@ def _embed(passages: list[Passage], path: Path, settings: SearchSettings) -> tup
     missing = [i for i, key in enumerate(keys) if key not in previous]
     fresh: np.ndarray | None = None
     if missing:
-        load = load_embedder(model)
-        if load.embedder is None:
-            return None, 0, 0, load.reason
-        fresh = load.embedder.encode([passages[i].index_text for i in missing], settings.embedding_batch_size)
+        texts = [passages[i].index_text for i in missing]
+        if encode is None:
+            load = load_embedder(model)
+            if load.embedder is None:
+                return None, 0, 0, load.reason
+            fresh = load.embedder.encode(texts, settings.embedding_batch_size)
+        else:
+            try:
+                fresh = encode(model, texts, settings.embedding_batch_size)
+            except EmbeddingUnavailable as error:
+                return None, 0, 0, str(error)
     dimension = fresh.shape[1] if fresh is not None else (len(next(iter(previous.values()))) if previous else 0)
     matrix = np.zeros((len(passages), dimension), dtype=np.float32)
     for i, key in enumerate(keys):
@@ -119,8 +131,9 @@ def _embed(passages: list[Passage], path: Path, settings: SearchSettings) -> tup
     return matrix, len(missing), len(passages) - len(missing), None
 
 
-def update_search_index(store: GraphStore, settings: object) -> IndexStats:
-    """Rebuild the index at ``settings.index_path`` from the graph, embedding only passages not embedded before.
+def update_search_index(store: GraphStore, settings: object, encode: Encoder | None = None) -> IndexStats:
+    """Rebuild the index at ``settings.index_path`` from the graph, embedding only passages not embedded before
+    (here, or by ``encode``: ``kg.parallel_embed.cluster_encoder`` spreads them over a Dask cluster).
 
     Called at the end of ``kg ingest``; a model that cannot be loaded leaves a BM25-only index and says why.
     """
@@ -129,7 +142,7 @@ def update_search_index(store: GraphStore, settings: object) -> IndexStats:
     path = config.index_path
     path.mkdir(parents=True, exist_ok=True)
     passages = build_passages(store)
-    matrix, embedded, reused, reason = _embed(passages, path, config)
+    matrix, embedded, reused, reason = _embed(passages, path, config, encode)
     if matrix is None:
         for stale in ("embeddings.npy", "embeddings.json"):
             (path / stale).unlink(missing_ok=True)

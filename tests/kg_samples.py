@@ -163,10 +163,21 @@ def listing_result() -> IngestResult:
     )
 
 
-@pytest.fixture
-def store() -> OxigraphStore:
+def sample_graph() -> OxigraphStore:
     """An in-memory store holding the hand-built article and listing."""
     store = OxigraphStore()
     store_result(store, article_result())
     store_result(store, listing_result())
     return store
+
+
+@pytest.fixture
+def store() -> OxigraphStore:
+    """The sample graph, fresh for each test (tests may change it)."""
+    return sample_graph()
+
+
+@pytest.fixture(scope="module")
+def sample_store() -> OxigraphStore:
+    """The sample graph, once per module, for tests that only read it."""
+    return sample_graph()

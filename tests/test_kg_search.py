@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from kg.mapping import store_result
 from kg.passages import PassageKind, build_passages
 from kg.quotes import locate, verify_quote
 from kg.search_index import SearchSettings, open_search_index, update_search_index
-from kg.store import OxigraphStore
-from tests.kg_samples import ARTICLE_FILE, ARTICLE_TEXT, article_result, listing_result
+from tests.kg_samples import (  # noqa: F401  (sample_store: the shared read-only sample graph)
+    ARTICLE_FILE,
+    ARTICLE_TEXT,
+    article_result,
+    listing_result,
+    sample_store,
+)
 from tests.search_fixtures import seed_index, seed_store  # noqa: F401  (session fixtures)
 
 
@@ -59,14 +61,6 @@ def test_quote_check_is_whitespace_tolerant_and_exact_otherwise(seed_index, seed
     assert not verify_quote(passage.text[at - 10 : at + 10].replace("65", "66"), passage, text).ok
     assert not verify_quote(passage.text[:20], passage, "x" + text).ok, "a passage must slice back to its file"
     assert locate("", "abc") is None
-
-
-@pytest.fixture(scope="module")
-def sample_store() -> OxigraphStore:
-    store = OxigraphStore()
-    store_result(store, article_result())
-    store_result(store, listing_result())
-    return store
 
 
 def test_dense_index_embeds_once_and_reuses_vectors(sample_store, tmp_path: Path) -> None:

@@ -178,8 +178,10 @@ def grow(draft: CausalLM, spec: DynamicTree, sequence: list[int], config: Decode
     step = Step(spec.costs, drafting=spec.costs.draft_seconds(1)) if spec.costs else None
     chain, confidence, frontier, chances = [], [], [0], []
     for level in range(min(spec.depth, budget)):
-        values = {node: child_values(dists[node], acceptance, spec.max_nodes) for node in frontier}
-        ranked = sorted(((reach[node] * v, node) for node in frontier for v in values[node]), key=lambda c: -c[0])
+        values = {node: child_values(dists[node], acceptance, spec.width) for node in frontier}
+        # a child the draft gives no probability cannot be drawn without replacement: never a candidate
+        ranked = sorted(((reach[node] * v, node) for node in frontier for v in values[node] if v > 0),
+                        key=lambda c: -c[0])
         ranked = ranked[:min(spec.width, spec.max_nodes - len(parents))]
         count = step.best_count(value for value, _ in ranked) if step else min(spec.width, len(ranked))
         if not count:
