@@ -271,12 +271,18 @@ class OxigraphStore:
         return len(self._store)
 
     def flush(self) -> None:
-        self._store.flush()
+        try:
+            self._store.flush()
+        except OSError as error:
+            raise StoreError(f"cannot flush the store at {self.path}: {error}") from error
 
     def close(self) -> None:
-        """Flush and release the on-disk lock; the object is unusable afterwards."""
-        self._store.flush()
-        del self._store
+        """Flush and release the on-disk lock; the object is unusable afterwards, even when the flush fails (what
+        was committed is in the write-ahead log and comes back when the store is next opened)."""
+        try:
+            self.flush()
+        finally:
+            del self._store
 
     def __enter__(self) -> OxigraphStore:
         return self

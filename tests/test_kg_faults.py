@@ -1,4 +1,5 @@
-"""Faults the store must survive: an ingest killed mid-write, readers during a replacement, an unusable path."""
+"""Faults the store must survive: an ingest killed mid-write, readers during a replacement, an unusable path, a
+full disk and a read-only one (small tmpfs mounts, where the test may mount: root with CAP_SYS_ADMIN)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph
 import pytest
 
 from kg.iris import graph_iri
@@ -73,3 +76,44 @@ def test_a_store_path_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     occupied.write_text("not a database")
     with pytest.raises(StoreError, match=f"cannot open the store at {occupied}"):
         OxigraphStore(occupied)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 2 MiB file system of its own, unmounted afterwards."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], capture_output=True,
+                             text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.strip() or mounted.returncode}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_a_clear_error_and_the_old_graphs_stay(small_disk: Path) -> None:
+    store = OxigraphStore(small_disk / "store")
+    store.replace_graph(graph_iri(ARTICLE_FILE), result_to_quads(article_result()))
+    before = set(store.serialize("nq").splitlines())
+    big = pyoxigraph.NamedNode(graph_iri("big.txt"))
+    quads = [pyoxigraph.Quad(pyoxigraph.NamedNode(f"urn:s{i}"), pyoxigraph.NamedNode("urn:p"),
+                             pyoxigraph.Literal(f"{i:0200d}"), big) for i in range(100_000)]  # ~20 MB: 10x the disk
+    with pytest.raises(StoreError, match="No space left on device"):
+        store.replace_graph(big.value, quads)
+    assert set(store.serialize("nq").splitlines()) == before
+    with pytest.raises(StoreError, match=f"cannot flush the store at {small_disk / 'store'}"):
+        store.close()  # what was committed is in the log ...
+    with OxigraphStore(small_disk / "store") as reopened:  # ... and is all there when the store is opened again
+        assert set(reopened.serialize("nq").splitlines()) == before
+
+
+def test_a_read_only_disk_is_a_clear_error_naming_the_store(small_disk: Path) -> None:
+    with OxigraphStore(small_disk / "store") as store:
+        store.replace_graph(graph_iri(ARTICLE_FILE), result_to_quads(article_result()))
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    with pytest.raises(StoreError, match=f"cannot open the store at {small_disk / 'store'}.*Read-only file system"):
+        OxigraphStore(small_disk / "store")
+    with pytest.raises(StoreError, match=f"cannot open the store at {small_disk / 'new'}.*Read-only file system"):
+        OxigraphStore(small_disk / "new")
