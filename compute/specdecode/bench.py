@@ -5,7 +5,8 @@ pass by tokens fed); our sequence variant sizes each step's chain by them and th
 each step level by level as wide and deep as pays (``tree.DynamicTree``). After a warm-up, ``--runs`` rounds, each running every method on each
 prompt in turn (the order rotates by round), so methods share conditions on a busy machine: median and min-max.
 The draft's acceptance by confidence is calibrated on each set's held-out last prompt (the prior our variants start
-from). Sequoia's static planner is reported on the same costs, not run. Writes the file the decoding verifier reads.
+from). Sequoia's static planner picks one fixed tree from the same costs and the per-position acceptance measured on
+the held-out prompts; it runs as ``sequoia``. Writes the file the decoding verifier reads.
 CUDA when present, else CPU.
 """
 
@@ -44,7 +45,7 @@ PROMPTS = {
               "Write a letter from a traveller describing a first visit to a small mountain village.",
               "Describe the history of the printing press and its effect on European society."],
 }
-METHODS = ("incremental", "speculative", "tree", "hf_assisted")
+METHODS = ("incremental", "speculative", "tree", "sequoia", "hf_assisted")
 CALIBRATION_WIDTH = 8
 VERIFY_SIZES = (*range(1, 33), 40, 48, 56, 64)  # every width a step may use: CPU kernels make t(n) jagged
 DRAFT_WIDTHS = (1, 2, 3, 4, 6, 8, 12, 16)
@@ -151,13 +152,14 @@ def hf_assisted(target_model, assistant, config: DecodeConfig) -> Callable[[list
 
 
 def runners(target: CausalLM, draft: CausalLM, config: DecodeConfig, costs: Costs, prior: Rates, max_draft: int,
-            tree_width: int, tree_nodes: int) -> dict[str, Runner]:
+            tree_width: int, tree_nodes: int, sequoia: TreeShape) -> dict[str, Runner]:
     tree = DynamicTree(depth=max_draft, width=tree_width, max_nodes=tree_nodes, costs=costs, prior=prior)
     return {
         "incremental": lambda p: generate_incremental(target, p, config),
         "speculative": lambda p: generate_speculative(target, draft, p, config, k=max_draft, costs=costs,
                                                       prior=prior),
         "tree": lambda p: generate_tree(target, draft, p, config, tree),
+        "sequoia": lambda p: generate_tree(target, draft, p, config, sequoia),
         "hf_assisted": hf_assisted(target.model, draft.model, config),
     }
 
@@ -274,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     held_out = {name: encode(tokenizer, texts[-1]) for name, texts in PROMPTS.items()}
     costs = measure_costs(target, draft, held_out["code"])
     warm = runners(target, draft, DecodeConfig(max_new_tokens=4), costs, Acceptance().rates(), args.max_draft,
-                   args.tree_width, args.tree_nodes)
+                   args.tree_width, args.tree_nodes, TreeShape.uniform(2, 2))
     for method in METHODS:  # first calls pay one-off costs (allocations, lazy imports) no timed run should
         warm[method](held_out["code"])
     acceptance, continuations = calibrate(target, draft, list(held_out.values()), DecodeConfig(max_new_tokens=32))
@@ -285,9 +287,10 @@ def main(argv: list[str] | None = None) -> int:
           f"held-out prompts {priors}; static plan: acceptance p_k {[round(p, 3) for p in static.acceptance]}, "
           f"picked {len(static.parents)} nodes (E[tokens/step] {static.expected_tokens:.2f}), "
           f"best {static.budget}-node tree E[tokens/step] {static.budget_expected_tokens:.2f}", file=sys.stderr)
+    sequoia = TreeShape(tuple(static.parents))
     prompt_sets = {name: bench_set(name, prompts, target, draft, runners(target, draft, config, costs, priors[name],
                                                                          args.max_draft, args.tree_width,
-                                                                         args.tree_nodes),
+                                                                         args.tree_nodes, sequoia),
                                    args.runs, priors[name])
                    for name, prompts in sets.items()}
     results = BenchResults(
@@ -296,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
                                         "python": platform.python_version(), "claimgraph": code_version()},
         target=weights.TARGET.upstream, draft=weights.DRAFT.upstream, max_new_tokens=args.max_new_tokens,
         temperature=0.0, max_draft=args.max_draft, tree_width=args.tree_width, tree_nodes=args.tree_nodes,
-        verify_seconds=dict(costs.verify), draft_seconds={n: costs.draft_seconds(n) for n in DRAFT_WIDTHS}, confidence_bands=list(BANDS), static_plan=static, prompt_sets=prompt_sets)
+        verify_seconds=dict(costs.verify), draft_seconds={n: costs.draft_seconds(n) for n in DRAFT_WIDTHS},
+        confidence_bands=list(BANDS), static_plan=static, prompt_sets=prompt_sets)
     print(f"wrote {save(results, args.out)}")
     print(table(results))
     return 0

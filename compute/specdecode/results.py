@@ -42,7 +42,7 @@ class MethodResult(Frozen):
     (transformers' passes are counted with forward hooks), for the tree every node but the root.
     """
 
-    method: str  # incremental | speculative | tree | hf_assisted
+    method: str  # incremental | speculative | tree | sequoia | hf_assisted
     tokens_per_s: Stat
     speedup: Stat
     acceptance_rate: float | None = None
@@ -62,8 +62,8 @@ class PromptSetResult(Frozen):
 
 
 class StaticPlan(Frozen):
-    """Sequoia's hardware-aware planner for a fixed tree (tree_dp.plan) on the measured costs, reported, not run:
-    its pick, and the DP's best tree within ``budget`` nodes, with their expected tokens per step."""
+    """Sequoia's hardware-aware planner for a fixed tree (tree_dp.plan) on the measured costs: its pick (run as
+    ``sequoia``), and the DP's best tree within ``budget`` nodes, with their expected tokens per step."""
 
     acceptance: list[float]  # per-position p_k measured on the calibration prompts
     parents: list[int]
@@ -92,7 +92,7 @@ class BenchResults(Frozen):
     static_plan: StaticPlan
     prompt_sets: dict[str, PromptSetResult]
 
-    OURS: ClassVar[tuple[str, ...]] = ("speculative", "tree")
+    OURS: ClassVar[tuple[str, ...]] = ("speculative", "tree", "sequoia")
 
     def best_ours(self, prompt_set: str) -> MethodResult:
         methods = self.prompt_sets[prompt_set].methods
