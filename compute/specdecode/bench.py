@@ -212,7 +212,7 @@ def method_result(method: str, seconds: dict[str, list[float]], outputs: dict[st
 
 def default_dtype(device: torch.device) -> torch.dtype:
     """What a user would run the pair in: float16 on CUDA; bfloat16 on a CPU with native bfloat16 matrix kernels
-    (AMX, AVX512-BF16: on this machine's, 1.5x the incremental tokens/s of float32 and verification of up to 32
+    (AMX, AVX512-BF16: on this machine's, ~1.25x the incremental tokens/s of float32 and verification of up to 16
     tokens in the time of one), else float32."""
     if device.type == "cuda":
         return torch.float16
